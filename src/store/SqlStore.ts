@@ -1,0 +1,362 @@
+/**
+ * The Store over an @effect/sql client. One implementation serves both backends: the dialect differences
+ * (full-text search, boolean literals, identifier collation) are decided once, when the store is built.
+ * The client is captured at construction, so a store never picks up another client's transaction.
+ */
+import { SqlClient, type SqlError, type Statement } from "@effect/sql"
+import { Effect, Option } from "effect"
+import type { ParseError } from "effect/ParseResult"
+import type { Columns } from "../domain/Column.js"
+import { Document, DocumentCollaborator } from "../domain/Document.js"
+import { type Backend, StoreError } from "../domain/Errors.js"
+import { Message } from "../domain/Message.js"
+import { defaultLimit, type MessageFilter, searchWords } from "../domain/MessageFilter.js"
+import { Query } from "../domain/Query.js"
+import {
+  documentCollaboratorsTable,
+  documentsTable,
+  messagesTable,
+  queriesTable,
+  type Table,
+  tableByName,
+  userAnalysisHistoryTable,
+  userProfilesTable
+} from "../domain/Tables.js"
+import { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
+import { UserProfile } from "../domain/UserProfile.js"
+import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
+import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
+import type { ApplyOptions, Store } from "./Store.js"
+
+/** The expression the PostgreSQL GIN index is built on; queries must repeat it exactly to use the index. */
+export const pgSearchVector =
+  "to_tsvector('simple', coalesce(message_content, '') || ' ' || coalesce(tool_name, '') || ' ' || coalesce(username, ''))"
+
+export const makeSqlStore = (backend: Backend) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const isPg = backend === "postgres"
+    const trueLiteral = isPg ? "TRUE" : "1"
+
+    const storeError =
+      (operation: string) =>
+      <A, R>(effect: Effect.Effect<A, SqlError.SqlError | ParseError | StoreError, R>) =>
+        Effect.mapError(effect, (cause) =>
+          cause._tag === "StoreError"
+            ? cause
+            : new StoreError({
+                backend,
+                operation,
+                message:
+                  cause._tag === "ParseError"
+                    ? `${backend} ${operation}: a stored row does not match its model: ${cause.message}`
+                    : `${backend} ${operation} failed: ${describeCause(cause)}`,
+                cause
+              })
+        )
+
+    const decoders = {
+      messages: rowDecoder(messagesTable.columns, Message, backend),
+      queries: rowDecoder(queriesTable.columns, Query, backend),
+      documents: rowDecoder(documentsTable.columns, Document, backend),
+      collaborators: rowDecoder(documentCollaboratorsTable.columns, DocumentCollaborator, backend),
+      profiles: rowDecoder(userProfilesTable.columns, UserProfile, backend),
+      history: rowDecoder(userAnalysisHistoryTable.columns, UserAnalysisHistory, backend)
+    }
+
+    const decodeAll = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Effect.Effect<A, ParseError>) =>
+      Effect.forEach(rows, decode)
+
+    const decodeFirst = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Effect.Effect<A, ParseError>) =>
+      rows[0] === undefined ? Effect.succeed(Option.none<A>()) : Effect.asSome(decode(rows[0]))
+
+    const encode = (columns: Columns, row: Readonly<Record<string, unknown>>) => encodeRow(columns, row, backend)
+
+    /** `ON CONFLICT (id) DO UPDATE SET` every other column: replaying an insert converges on the same row. */
+    const upsertClause = (row: DbRow) => {
+      const assignments = Object.keys(row)
+        .filter((c) => c !== "id")
+        .map((c) => `"${c}" = excluded."${c}"`)
+      return sql.literal(
+        assignments.length === 0
+          ? "ON CONFLICT (id) DO NOTHING"
+          : `ON CONFLICT (id) DO UPDATE SET ${assignments.join(", ")}`
+      )
+    }
+
+    const insertRow = (table: Table, row: Readonly<Record<string, unknown>>, asReplica: boolean) => {
+      const encoded = encode(table.columns, row)
+      return sql<{ id: string }>`INSERT INTO ${sql(table.name)} ${sql.insert(encoded)} ${
+        asReplica ? upsertClause(encoded) : sql.literal("")
+      } RETURNING id`.pipe(Effect.map((rows) => rows.length))
+    }
+
+    const updateWhere = (table: Table, set: Readonly<Record<string, unknown>>, where: Statement.Fragment) => {
+      const encoded = encode(table.columns, set)
+      if (Object.keys(encoded).length === 0) {
+        return sql<{ id: string }>`SELECT id FROM ${sql(table.name)} WHERE ${where}`.pipe(
+          Effect.map((rows) => rows.length)
+        )
+      }
+      return sql<{ id: string }>`UPDATE ${sql(table.name)} SET ${sql.update(encoded)} WHERE ${where} RETURNING id`.pipe(
+        Effect.map((rows) => rows.length)
+      )
+    }
+
+    const exists = (table: Table, where: Statement.Fragment) =>
+      sql`SELECT 1 AS present FROM ${sql(table.name)} WHERE ${where} LIMIT 1`.pipe(Effect.map((rows) => rows.length > 0))
+
+    const applied = (rowsAffected: number, replicate: WriteOp): AppliedWrite => ({ rowsAffected, replicate })
+
+    const applyOp = (op: WriteOp, asReplica: boolean): Effect.Effect<AppliedWrite, SqlError.SqlError | StoreError> => {
+      switch (op._tag) {
+        case "InsertMessage":
+          return insertRow(messagesTable, op.row, asReplica).pipe(Effect.map((n) => applied(n, op)))
+        case "InsertQuery":
+          return insertRow(queriesTable, op.row, asReplica).pipe(Effect.map((n) => applied(n, op)))
+        case "CreateDocument":
+          return Effect.zipRight(
+            insertRow(documentsTable, op.document, asReplica),
+            insertRow(documentCollaboratorsTable, op.owner, asReplica)
+          ).pipe(
+            Effect.map((n) => applied(n, op)),
+            sql.withTransaction
+          )
+        case "UpdateDocument":
+          return updateWhere(documentsTable, op.set, sql`id = ${op.id}`).pipe(Effect.map((n) => applied(n, op)))
+        case "DeleteDocument":
+          // SQLite never enforced the cascade (foreign keys are off in the field), so remove children explicitly.
+          return Effect.zipRight(
+            sql`DELETE FROM document_collaborators WHERE document_id = ${op.id}`,
+            sql<{ id: string }>`DELETE FROM documents WHERE id = ${op.id} RETURNING id`
+          ).pipe(
+            Effect.map((rows) => applied(rows.length, op)),
+            sql.withTransaction
+          )
+        case "UpsertCollaborator":
+          return Effect.gen(function* () {
+            if (!(yield* exists(documentsTable, sql`id = ${op.row.document_id}`))) return applied(0, op)
+            const encoded = encode(documentCollaboratorsTable.columns, op.row)
+            const rows = yield* sql<DbRow>`INSERT INTO document_collaborators ${sql.insert(encoded)}
+              ON CONFLICT (document_id, user_id) DO UPDATE SET username = excluded.username, role = excluded.role
+              RETURNING *`
+            const stored = yield* decodeAll(rows, decoders.collaborators)
+            return applied(rows.length, stored[0] ? { _tag: "UpsertCollaborator", row: stored[0] } : op)
+          }).pipe(sql.withTransaction, storeError("apply UpsertCollaborator"))
+        case "RemoveCollaborator":
+          return sql<{ id: string }>`DELETE FROM document_collaborators
+            WHERE document_id = ${op.documentId} AND user_id = ${op.userId} RETURNING id`.pipe(
+            Effect.map((rows) => applied(rows.length, op))
+          )
+        case "InsertProfile":
+          return insertRow(userProfilesTable, op.row, asReplica).pipe(Effect.map((n) => applied(n, op)))
+        case "UpdateProfile":
+          return updateWhere(userProfilesTable, op.set, sql`user_id = ${op.userId}`).pipe(
+            Effect.map((n) => applied(n, op))
+          )
+        case "IncrementMessageCount":
+          return sql<{ message_count: number | string }>`UPDATE user_profiles
+            SET message_count = COALESCE(message_count, 0) + 1, last_interaction_at = ${op.at}, updated_at = ${op.at}
+            WHERE user_id = ${op.userId} RETURNING message_count`.pipe(
+            Effect.map((rows) =>
+              applied(rows.length, {
+                _tag: "UpdateProfile",
+                userId: op.userId,
+                set: {
+                  message_count: Number(rows[0]?.message_count ?? 0),
+                  last_interaction_at: op.at,
+                  updated_at: op.at
+                }
+              })
+            )
+          )
+        case "InsertAnalysisHistory":
+          return Effect.gen(function* () {
+            if (!(yield* exists(userProfilesTable, sql`user_id = ${op.row.user_id}`))) return applied(0, op)
+            return applied(yield* insertRow(userAnalysisHistoryTable, op.row, asReplica), op)
+          }).pipe(sql.withTransaction)
+        case "UpsertRow": {
+          const table = tableByName(op.table)
+          if (table === undefined) {
+            return Effect.fail(
+              new StoreError({ backend, operation: "apply UpsertRow", message: `unknown table ${op.table}` })
+            )
+          }
+          return insertRow(table, op.row, true).pipe(Effect.map((n) => applied(n, op)))
+        }
+      }
+    }
+
+    const apply = (op: WriteOp, options?: ApplyOptions) =>
+      applyOp(op, options?.asReplica === true).pipe(storeError(`apply ${op._tag}`))
+
+    // ---- reads -------------------------------------------------------------------------------------------------
+
+    const messageConditions = (filter: Partial<MessageFilter>): Array<Statement.Fragment> => {
+      const conditions: Array<Statement.Fragment> = []
+      if (filter.userId !== undefined) conditions.push(sql`user_id = ${filter.userId}`)
+      if (filter.channelId !== undefined) conditions.push(sql`channel_id = ${filter.channelId}`)
+      if (filter.senderType !== undefined) conditions.push(sql`sender_type = ${filter.senderType}`)
+      if (filter.startTime !== undefined) conditions.push(sql`timestamp >= ${filter.startTime}`)
+      if (filter.endTime !== undefined) conditions.push(sql`timestamp <= ${filter.endTime}`)
+      if (filter.searchText !== undefined) {
+        const words = searchWords(filter.searchText)
+        if (words.length === 0) {
+          // Nothing searchable (only punctuation or operators): no message can match.
+          conditions.push(sql.literal("1 = 0"))
+        } else if (isPg) {
+          conditions.push(sql`${sql.literal(pgSearchVector)} @@ plainto_tsquery('simple', ${words.join(" ")})`)
+        } else {
+          // Each word quoted as an FTS5 string: operators such as AND, NEAR or * lose their meaning.
+          const match = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ")
+          conditions.push(sql`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`)
+        }
+      }
+      return conditions
+    }
+
+    const getMessageById = (id: string) =>
+      sql<DbRow>`SELECT * FROM messages WHERE id = ${id}`.pipe(
+        Effect.flatMap((rows) => decodeFirst(rows, decoders.messages)),
+        storeError("getMessageById")
+      )
+
+    const queryMessages = (filter: MessageFilter) =>
+      sql<DbRow>`SELECT * FROM messages WHERE ${sql.and(messageConditions(filter))}
+        ORDER BY timestamp DESC, id DESC LIMIT ${filter.limit ?? defaultLimit} OFFSET ${filter.offset ?? 0}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.messages)),
+        storeError("queryMessages")
+      )
+
+    const count = (statement: Statement.Statement<{ count: number | string }>, operation: string) =>
+      statement.pipe(
+        Effect.map((rows) => Number(rows[0]?.count ?? 0)),
+        storeError(operation)
+      )
+
+    const countMessages = (filter: Pick<MessageFilter, "userId" | "channelId" | "senderType">) =>
+      count(
+        sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`,
+        "getMessageCount"
+      )
+
+    const getQueryById = (id: string) =>
+      sql<DbRow>`SELECT * FROM queries WHERE id = ${id}`.pipe(
+        Effect.flatMap((rows) => decodeFirst(rows, decoders.queries)),
+        storeError("getQueryById")
+      )
+
+    const recentQueries = (options: { readonly userId?: string | undefined; readonly limit: number }) =>
+      sql<DbRow>`SELECT * FROM queries WHERE ${sql.and(
+        options.userId === undefined ? [] : [sql`user_id = ${options.userId}`]
+      )} ORDER BY timestamp DESC, id DESC LIMIT ${options.limit}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.queries)),
+        storeError("getRecentQueries")
+      )
+
+    const countQueries = (userId?: string) =>
+      count(
+        sql`SELECT COUNT(*) AS count FROM queries WHERE ${sql.and(userId === undefined ? [] : [sql`user_id = ${userId}`])}`,
+        "getQueryCount"
+      )
+
+    const getDocument = (id: string) =>
+      sql<DbRow>`SELECT * FROM documents WHERE id = ${id}`.pipe(
+        Effect.flatMap((rows) => decodeFirst(rows, decoders.documents)),
+        storeError("getDocument")
+      )
+
+    const documentsOf = (userId?: string) =>
+      sql.and(
+        userId === undefined
+          ? []
+          : [
+              sql`(created_by = ${userId} OR EXISTS (SELECT 1 FROM document_collaborators c
+                   WHERE c.document_id = documents.id AND c.user_id = ${userId}))`
+            ]
+      )
+
+    const listDocuments = (options: {
+      readonly userId?: string | undefined
+      readonly limit: number
+      readonly offset: number
+    }) =>
+      sql<DbRow>`SELECT * FROM documents WHERE ${documentsOf(options.userId)}
+        ORDER BY updated_at DESC, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.documents)),
+        storeError("listDocuments")
+      )
+
+    const countDocuments = (userId?: string) =>
+      count(sql`SELECT COUNT(*) AS count FROM documents WHERE ${documentsOf(userId)}`, "getDocumentCount")
+
+    const getCollaborators = (documentId: string) =>
+      sql<DbRow>`SELECT * FROM document_collaborators WHERE document_id = ${documentId}
+        ORDER BY joined_at, id`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.collaborators)),
+        storeError("getDocumentCollaborators")
+      )
+
+    const hasDocumentAccess = (documentId: string, userId: string) =>
+      sql`SELECT 1 AS ok FROM documents d WHERE d.id = ${documentId} AND (
+            d.is_public = ${sql.literal(trueLiteral)} OR d.created_by = ${userId} OR EXISTS (
+              SELECT 1 FROM document_collaborators c WHERE c.document_id = d.id AND c.user_id = ${userId}))`.pipe(
+        Effect.map((rows) => rows.length > 0),
+        storeError("hasDocumentAccess")
+      )
+
+    const getUserProfile = (userId: string) =>
+      sql<DbRow>`SELECT * FROM user_profiles WHERE user_id = ${userId}`.pipe(
+        Effect.flatMap((rows) => decodeFirst(rows, decoders.profiles)),
+        storeError("getUserProfile")
+      )
+
+    const usersNeedingAnalysis = (options: { analyzedBefore: number; minMessages: number; limit: number }) =>
+      sql<DbRow>`SELECT * FROM user_profiles
+        WHERE (last_analyzed_at IS NULL OR last_analyzed_at < ${options.analyzedBefore})
+          AND COALESCE(message_count, 0) >= ${options.minMessages}
+        ORDER BY (last_analyzed_at IS NOT NULL), last_analyzed_at, user_id LIMIT ${options.limit}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.profiles)),
+        storeError("getUsersNeedingAnalysis")
+      )
+
+    const allUserProfiles = (options: { limit: number; offset: number }) =>
+      sql<DbRow>`SELECT * FROM user_profiles ORDER BY user_id LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.profiles)),
+        storeError("getAllUserProfiles")
+      )
+
+    const analysisHistory = (userId: string, limit: number) =>
+      sql<DbRow>`SELECT * FROM user_analysis_history WHERE user_id = ${userId}
+        ORDER BY analysis_timestamp DESC, id DESC LIMIT ${limit}`.pipe(
+        Effect.flatMap((rows) => decodeAll(rows, decoders.history)),
+        storeError("getAnalysisHistory")
+      )
+
+    const store: Store = {
+      backend,
+      apply,
+      getMessageById,
+      queryMessages,
+      countMessages,
+      getQueryById,
+      recentQueries,
+      countQueries,
+      getDocument,
+      listDocuments,
+      countDocuments,
+      getCollaborators,
+      hasDocumentAccess,
+      getUserProfile,
+      usersNeedingAnalysis,
+      allUserProfiles,
+      analysisHistory
+    }
+    return store
+  })
+
+const describeCause = (cause: SqlError.SqlError): string => {
+  const inner = cause.cause
+  if (inner instanceof Error && inner.message) return inner.message
+  return cause.message
+}

@@ -1,0 +1,6 @@
+import { Effect, Layer } from "effect"
+import { postgresBackend } from "../src/layers/Backends.js"
+import { servicesSuite } from "./suites/ServicesSuite.js"
+import { tempPostgres } from "./support/TestDatabases.js"
+
+servicesSuite("postgres", () => Layer.unwrapScoped(Effect.map(tempPostgres(), postgresBackend)))
