@@ -89,7 +89,12 @@ describe("opening databases", () => {
       expect(String(defaults.url)).not.toContain("secret")
       const sized = yield* Effect.withConfigProvider(
         postgresOptions,
-        ConfigProvider.fromMap(new Map([["POSTGRES_URL", "postgres://h/db"], ["POSTGRES_POOL_SIZE", "7"]]))
+        ConfigProvider.fromMap(
+          new Map([
+            ["POSTGRES_URL", "postgres://h/db"],
+            ["POSTGRES_POOL_SIZE", "7"]
+          ])
+        )
       )
       expect(sized.poolSize).toBe(7)
       expect(Redacted.value(sized.url)).toBe("postgres://h/db")
@@ -104,7 +109,9 @@ describe("opening databases", () => {
       const pool = yield* Effect.scoped(
         Effect.gen(function* () {
           const ctx = yield* Layer.build(PostgresDatabase.layer(options))
-          const { pool } = ctx.unsafeMap.get(PostgresDatabase.PostgresDatabase.key) as PostgresDatabase.PostgresDatabaseShape
+          const { pool } = ctx.unsafeMap.get(
+            PostgresDatabase.PostgresDatabase.key
+          ) as PostgresDatabase.PostgresDatabaseShape
           expect(pool.options.max).toBe(20)
           expect(pool.ending).toBe(false)
           return pool

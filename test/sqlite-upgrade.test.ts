@@ -90,10 +90,12 @@ describe("upgrading a legacy SQLite database", () => {
         expect(after.profiles).toEqual(before.profiles)
 
         const db = new Sqlite(path, { readonly: true })
-        const columns = (db.prepare("SELECT name FROM pragma_table_info('user_profiles')").all() as Array<{ name: string }>).map(
-          (c) => c.name
-        )
-        const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ sql: string }>
+        const columns = (
+          db.prepare("SELECT name FROM pragma_table_info('user_profiles')").all() as Array<{ name: string }>
+        ).map((c) => c.name)
+        const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
+          sql: string
+        }>
         db.close()
         expect(columns).toHaveLength(116)
         expect(columns).toEqual(expect.arrayContaining([...legacyLateProfileColumns]))
@@ -119,7 +121,9 @@ describe("upgrading a legacy SQLite database", () => {
       }).pipe(Effect.provide(sqliteBackend(options(path))))
 
       const db = new Sqlite(path)
-      db.prepare("UPDATE messages SET message_content = 'penguin parasol' WHERE message_content = 'walrus umbrella'").run()
+      db.prepare(
+        "UPDATE messages SET message_content = 'penguin parasol' WHERE message_content = 'walrus umbrella'"
+      ).run()
       db.prepare("DELETE FROM messages WHERE id = 'm3'").run()
       db.close()
       expect(ftsMatches(path, "walrus").raw).toEqual([])
@@ -134,7 +138,9 @@ describe("upgrading a legacy SQLite database", () => {
       writeLegacyDatabase(path, "early")
       const migrationsRan = Effect.gen(function* () {
         const { sql } = yield* SqliteDatabase.SqliteDatabase
-        return yield* sql<{ migration_id: number }>`SELECT migration_id FROM effect_sql_migrations ORDER BY migration_id`
+        return yield* sql<{
+          migration_id: number
+        }>`SELECT migration_id FROM effect_sql_migrations ORDER BY migration_id`
       })
       const first = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))
       const second = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))

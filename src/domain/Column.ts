@@ -63,9 +63,11 @@ export type Columns = Readonly<Record<string, AnyColumn>>
 
 /** The decoded row Schema of a table, derived from its columns. */
 export const rowSchema = <C extends Columns>(columns: C): Schema.Struct<{ [K in keyof C]: C[K]["schema"] }> =>
-  Schema.Struct(Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, c.schema])) as {
-    [K in keyof C]: C[K]["schema"]
-  })
+  Schema.Struct(
+    Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, c.schema])) as {
+      [K in keyof C]: C[K]["schema"]
+    }
+  )
 
 const strictKindSchemas: Record<ColumnKind, Schema.Schema.AnyNoContext> = {
   text: Schema.String,

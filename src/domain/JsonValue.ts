@@ -2,12 +2,7 @@
 import { Schema } from "effect"
 
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | ReadonlyArray<JsonValue>
-  | { readonly [key: string]: JsonValue }
+  null | boolean | number | string | ReadonlyArray<JsonValue> | { readonly [key: string]: JsonValue }
 
 export const JsonValue: Schema.Schema<JsonValue> = Schema.Union(
   Schema.Null,

@@ -9,9 +9,7 @@ import { SenderType } from "./Message.js"
 const Limit = Schema.Int.pipe(
   Schema.between(0, 10_000, { message: () => "limit must be an integer between 0 and 10000" })
 )
-const Offset = Schema.Int.pipe(
-  Schema.nonNegative({ message: () => "offset must be a non-negative integer" })
-)
+const Offset = Schema.Int.pipe(Schema.nonNegative({ message: () => "offset must be a non-negative integer" }))
 
 export const MessageFilter = Schema.Struct({
   userId: Schema.optional(Schema.String),

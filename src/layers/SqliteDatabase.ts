@@ -34,16 +34,19 @@ const openError = (filename: string) => (cause: unknown) =>
 export const makeSqliteDatabase = (options: SqliteOptions) =>
   Effect.gen(function* () {
     if (options.filename !== ":memory:") {
-      yield* Effect.try({ try: () => mkdirSync(dirname(options.filename), { recursive: true }), catch: openError(options.filename) })
+      yield* Effect.try({
+        try: () => mkdirSync(dirname(options.filename), { recursive: true }),
+        catch: openError(options.filename)
+      })
     }
     // better-sqlite3 throws on open (bad path, not a database): a defect of the client, a typed error here.
     const client = yield* SqliteClient.make({ filename: options.filename }).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(openError(options.filename)(defect)))
     )
     const sql: SqlClient.SqlClient = client
-    yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`).pipe(
-      Effect.mapError(openError(options.filename))
-    )
+    yield* sql
+      .unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
+      .pipe(Effect.mapError(openError(options.filename)))
     if (options.migrate) yield* runSchemaMigrations("sqlite").pipe(Effect.provideService(SqlClient.SqlClient, sql))
     return { sql, filename: options.filename } satisfies SqliteDatabaseShape
   })

@@ -8,7 +8,9 @@ import { SqliteDatabase } from "./SqliteDatabase.js"
 
 export const SqliteStoreLive: Layer.Layer<SqliteStore, never, SqliteDatabase> = Layer.effect(
   SqliteStore,
-  Effect.flatMap(SqliteDatabase, (db) => makeSqlStore("sqlite").pipe(Effect.provideService(SqlClient.SqlClient, db.sql)))
+  Effect.flatMap(SqliteDatabase, (db) =>
+    makeSqlStore("sqlite").pipe(Effect.provideService(SqlClient.SqlClient, db.sql))
+  )
 )
 
 export const PostgresStoreLive: Layer.Layer<PostgresStore, never, PostgresDatabase> = Layer.effect(

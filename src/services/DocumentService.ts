@@ -39,7 +39,10 @@ export const ListDocumentsOptions = Schema.Struct({
 export interface DocumentServiceShape {
   readonly createDocument: (input: CreateDocumentInput) => Effect.Effect<Document, InvalidInput | StoreError>
   readonly getDocument: (id: string) => Effect.Effect<Option.Option<Document>, StoreError>
-  readonly updateDocumentContent: (id: string, content: string) => Effect.Effect<void, InvalidInput | NotFound | StoreError>
+  readonly updateDocumentContent: (
+    id: string,
+    content: string
+  ) => Effect.Effect<void, InvalidInput | NotFound | StoreError>
   readonly updateDocumentTitle: (id: string, title: string) => Effect.Effect<void, InvalidInput | NotFound | StoreError>
   /** True when the document existed. Its collaborators go with it. */
   readonly deleteDocument: (id: string) => Effect.Effect<boolean, StoreError>
@@ -54,7 +57,9 @@ export interface DocumentServiceShape {
   ) => Effect.Effect<DocumentCollaborator, InvalidInput | NotFound | StoreError>
   /** True when the user was a collaborator. */
   readonly removeCollaborator: (documentId: string, userId: string) => Effect.Effect<boolean, StoreError>
-  readonly getDocumentCollaborators: (documentId: string) => Effect.Effect<ReadonlyArray<DocumentCollaborator>, StoreError>
+  readonly getDocumentCollaborators: (
+    documentId: string
+  ) => Effect.Effect<ReadonlyArray<DocumentCollaborator>, StoreError>
   readonly hasDocumentAccess: (documentId: string, userId: string) => Effect.Effect<boolean, StoreError>
 }
 

@@ -22,7 +22,10 @@ export interface MessageAnalysis {
   readonly interactionType?: string
 }
 
-export class AnalyzerError extends Data.TaggedError("AnalyzerError")<{ readonly message: string; readonly cause?: unknown }> {}
+export class AnalyzerError extends Data.TaggedError("AnalyzerError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {}
 
 export interface MessageAnalyzerShape {
   readonly analyze: (message: MessageToAnalyze) => Effect.Effect<MessageAnalysis, AnalyzerError>

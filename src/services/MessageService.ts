@@ -87,14 +87,16 @@ export const make = Effect.gen(function* () {
   const analyzer = yield* MessageAnalyzer
 
   const analyze = (senderType: SenderType, content: string, userId: string | null, channelId: string | null) =>
-    analyzer.analyze({ senderType, content, userId, channelId }).pipe(
-      Effect.catchAll((error) =>
-        Effect.logWarning("message analysis failed; saving the message without it").pipe(
-          Effect.annotateLogs({ error: error.message }),
-          Effect.as<MessageAnalysis>({})
+    analyzer
+      .analyze({ senderType, content, userId, channelId })
+      .pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("message analysis failed; saving the message without it").pipe(
+            Effect.annotateLogs({ error: error.message }),
+            Effect.as<MessageAnalysis>({})
+          )
         )
       )
-    )
 
   const save = (fields: Partial<Message> & Pick<Message, "sender_type" | "message_content">) =>
     Effect.gen(function* () {

@@ -151,7 +151,10 @@ export const make = Effect.gen(function* () {
       return yield* createUserProfile({ userId, username }).pipe(
         // Lost a race with another creator: the profile now exists, return it.
         Effect.catchTag("StoreError", (error) =>
-          Effect.flatMap(router.read.getUserProfile(userId), Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed }))
+          Effect.flatMap(
+            router.read.getUserProfile(userId),
+            Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed })
+          )
         )
       )
     })

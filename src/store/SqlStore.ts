@@ -104,7 +104,9 @@ export const makeSqlStore = (backend: Backend) =>
     }
 
     const exists = (table: Table, where: Statement.Fragment) =>
-      sql`SELECT 1 AS present FROM ${sql(table.name)} WHERE ${where} LIMIT 1`.pipe(Effect.map((rows) => rows.length > 0))
+      sql`SELECT 1 AS present FROM ${sql(table.name)} WHERE ${where} LIMIT 1`.pipe(
+        Effect.map((rows) => rows.length > 0)
+      )
 
     const applied = (rowsAffected: number, replicate: WriteOp): AppliedWrite => ({ rowsAffected, replicate })
 
@@ -235,10 +237,7 @@ export const makeSqlStore = (backend: Backend) =>
       )
 
     const countMessages = (filter: Pick<MessageFilter, "userId" | "channelId" | "senderType">) =>
-      count(
-        sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`,
-        "getMessageCount"
-      )
+      count(sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`, "getMessageCount")
 
     const getQueryById = (id: string) =>
       sql<DbRow>`SELECT * FROM queries WHERE id = ${id}`.pipe(

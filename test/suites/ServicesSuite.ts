@@ -171,7 +171,20 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
           expect(yield* search("near")).toEqual(["NEAR the river AND the sea"])
           expect(yield* search("searchy")).toHaveLength(corpus.length)
           // Engine syntax from users is just text: no error, and operators are not operators.
-          for (const hostile of ['"', "AND(", "*", "-x", "NEAR", "fox*", "fox OR dog", '"fox', "a:b", "(((", "^", "!!!"]) {
+          for (const hostile of [
+            '"',
+            "AND(",
+            "*",
+            "-x",
+            "NEAR",
+            "fox*",
+            "fox OR dog",
+            '"fox',
+            "a:b",
+            "(((",
+            "^",
+            "!!!"
+          ]) {
             const exit = yield* Effect.exit(search(hostile))
             expect(Exit.isSuccess(exit), hostile).toBe(true)
           }
@@ -180,20 +193,24 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
           expect(yield* search("-fox")).toEqual(["a quick red fox", "fox-trot dance", "the quick brown fox jumps"])
           // Search matches the tool name and the username too.
           const tool = yield* messages.saveToolExecution({ toolName: "weatherlookup", channelId: channel })
-          expect((yield* messages.queryMessages({ channelId: channel, searchText: "weatherlookup" })).map((m) => m.id)).toEqual([tool.id])
+          expect(
+            (yield* messages.queryMessages({ channelId: channel, searchText: "weatherlookup" })).map((m) => m.id)
+          ).toEqual([tool.id])
         })
       )
 
       it.effect("rejects bad input with InvalidInput before any SQL", () =>
         Effect.gen(function* () {
           const messages = yield* MessageService
-          expect(yield* failureTag(messages.saveHumanMessage({ userId: "u", username: "u", content: "" }))).toBe("InvalidInput")
+          expect(yield* failureTag(messages.saveHumanMessage({ userId: "u", username: "u", content: "" }))).toBe(
+            "InvalidInput"
+          )
           expect(yield* failureTag(messages.saveHumanMessage({ userId: "u", username: "u", content: "   " }))).toBe(
             "InvalidInput"
           )
-          expect(
-            yield* failureTag(messages.queryMessages({ senderType: "robot" as unknown as "human" }))
-          ).toBe("InvalidInput")
+          expect(yield* failureTag(messages.queryMessages({ senderType: "robot" as unknown as "human" }))).toBe(
+            "InvalidInput"
+          )
           expect(yield* failureTag(messages.queryMessages({ limit: -1 }))).toBe("InvalidInput")
           expect(yield* failureTag(messages.queryMessages({ offset: -5 }))).toBe("InvalidInput")
           const error = yield* Effect.flip(messages.queryMessages({ limit: -1 }))
@@ -328,7 +345,9 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
 
           expect(yield* failureTag(docs.addCollaborator({ documentId: "missing", userId: friend }))).toBe("NotFound")
           expect(
-            yield* failureTag(docs.addCollaborator({ documentId: privateDoc.id, userId: friend, role: "god" as "owner" }))
+            yield* failureTag(
+              docs.addCollaborator({ documentId: privateDoc.id, userId: friend, role: "god" as "owner" })
+            )
           ).toBe("InvalidInput")
         })
       )

@@ -18,10 +18,12 @@ export const tempDir = Effect.acquireRelease(
 )
 
 export const tempSqlite = (overrides: Partial<SqliteOptions> = {}) =>
-  Effect.map(
-    tempDir,
-    (dir): SqliteOptions => ({ filename: join(dir, "omega.db"), busyTimeoutMs: 5000, migrate: true, ...overrides })
-  )
+  Effect.map(tempDir, (dir): SqliteOptions => ({
+    filename: join(dir, "omega.db"),
+    busyTimeoutMs: 5000,
+    migrate: true,
+    ...overrides
+  }))
 
 const admin = <A>(f: (client: Pg.Client) => Promise<A>) =>
   Effect.promise(async () => {
@@ -47,13 +49,10 @@ export const tempPostgresUrl = Effect.acquireRelease(
 )
 
 export const tempPostgres = (overrides: Partial<PostgresOptions> = {}) =>
-  Effect.map(
-    tempPostgresUrl,
-    ({ url }): PostgresOptions => ({
-      url: Redacted.make(url),
-      poolSize: 5,
-      connectTimeoutMs: 5000,
-      migrate: true,
-      ...overrides
-    })
-  )
+  Effect.map(tempPostgresUrl, ({ url }): PostgresOptions => ({
+    url: Redacted.make(url),
+    poolSize: 5,
+    connectTimeoutMs: 5000,
+    migrate: true,
+    ...overrides
+  }))

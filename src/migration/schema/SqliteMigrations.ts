@@ -20,7 +20,10 @@ const legacyDdlIfMissing = splitStatements(legacySchemaSql)
   .map((s) =>
     s
       .replace(/^CREATE TABLE /i, "CREATE TABLE IF NOT EXISTS ")
-      .replace(/^CREATE (UNIQUE )?INDEX /i, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX IF NOT EXISTS `)
+      .replace(
+        /^CREATE (UNIQUE )?INDEX /i,
+        (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX IF NOT EXISTS `
+      )
       .replace(/^CREATE VIRTUAL TABLE /i, "CREATE VIRTUAL TABLE IF NOT EXISTS ")
   )
 
