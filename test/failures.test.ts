@@ -22,14 +22,14 @@ describe("transactions", () => {
     {
       backend: "sqlite",
       build: Effect.map(tempSqlite(), (o) => ({
-        db: SqliteDatabase.layer(o),
+        seed: (statements: ReadonlyArray<string>) => Effect.provide(rawSql(statements), SqliteDatabase.layer(o)),
         services: sqliteBackend({ ...o, migrate: false })
       }))
     },
     {
       backend: "postgres",
       build: Effect.map(tempPostgres(), (o) => ({
-        db: PostgresDatabase.layer(o),
+        seed: (statements: ReadonlyArray<string>) => Effect.provide(rawSql(statements), PostgresDatabase.layer(o)),
         services: postgresBackend({ ...o, migrate: false })
       }))
     }
@@ -38,12 +38,12 @@ describe("transactions", () => {
   for (const { backend, build } of cases) {
     it.scoped(`${backend}: createDocument writes the document and its owner together or not at all`, () =>
       Effect.gen(function* () {
-        const { db, services } = yield* build
+        const { seed, services } = yield* build
         // The owner row will get id tx-000002: occupy that id so the second INSERT of the transaction fails.
-        yield* rawSql([
+        yield* seed([
           "INSERT INTO documents (id, title, content, created_by) VALUES ('other', 'o', '', 'x')",
           "INSERT INTO document_collaborators (id, document_id, user_id, role) VALUES ('tx-000002', 'other', 'x', 'owner')"
-        ]).pipe(Effect.provide(db))
+        ])
 
         yield* Effect.gen(function* () {
           const docs = yield* DocumentService
