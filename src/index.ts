@@ -28,3 +28,33 @@ export { StoreRouter } from "./services/StoreRouter.js"
 export { UserProfileService } from "./services/UserProfileService.js"
 export { PostgresStore, SqliteStore, type Store } from "./store/Store.js"
 export { runSchemaMigrations } from "./migration/schema/runSchemaMigrations.js"
+export { verify } from "./migration/verify/Verify.js"
+export type { CheckName, CheckResult, CheckStatus, VerifyReport } from "./migration/verify/VerifyReport.js"
+export {
+  defaultVerifyOptions,
+  primaryFromEnv,
+  type ShadowMetricsSnapshot,
+  type VerifyOptions
+} from "./migration/verify/VerifyOptions.js"
+export { readShadowMetrics } from "./migration/verify/ShadowMetricsFile.js"
+export { VerifyError } from "./migration/verify/VerifyError.js"
+export { renderVerifyJson, renderVerifyText } from "./migration/verify/RenderVerifyReport.js"
+export { repair } from "./migration/repair/Repair.js"
+export type { RepairOptions } from "./migration/repair/RepairOptions.js"
+export type { RepairReport } from "./migration/repair/RepairReport.js"
+export { renderRepairJson, renderRepairText } from "./migration/repair/RenderRepairReport.js"
+export * as ReadComparison from "./compare/ReadComparison.js"
+export { compareReads, type CompareReadsSettings } from "./compare/CompareReads.js"
+export { type CompareReadsOptions, compareReadsOptions } from "./compare/CompareReadsConfig.js"
+export {
+  compareReadsErrorTotal,
+  compareReadsMismatchTotal,
+  compareReadsSkippedTotal,
+  compareReadsTotal,
+  compareReadsTransientTotal,
+  type CompareReadsSnapshot
+} from "./compare/CompareReadsMetrics.js"
+export { interceptReads, type ReadCall, type ReadOperation } from "./compare/ReadCall.js"
+export * as EmbeddedPostgres from "./embedded/EmbeddedPostgres.js"
+export { postgresOrEmbedded, type PostgresTarget } from "./embedded/PostgresOrEmbedded.js"
+export { isPglite, supportsCopyFromStdin } from "./embedded/CopyFromStdinSupport.js"

@@ -281,7 +281,8 @@ export const makeSqlStore = (backend: Backend) =>
       readonly offset: number
     }) =>
       sql<DbRow>`SELECT * FROM documents WHERE ${documentsOf(options.userId)}
-        ORDER BY updated_at DESC, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
+        -- NULLS placement spelled out: SQLite and PostgreSQL disagree on the default.
+        ORDER BY updated_at DESC NULLS LAST, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.documents)),
         storeError("listDocuments")
       )
@@ -291,7 +292,7 @@ export const makeSqlStore = (backend: Backend) =>
 
     const getCollaborators = (documentId: string) =>
       sql<DbRow>`SELECT * FROM document_collaborators WHERE document_id = ${documentId}
-        ORDER BY joined_at, id`.pipe(
+        ORDER BY joined_at NULLS FIRST, id`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.collaborators)),
         storeError("getDocumentCollaborators")
       )
