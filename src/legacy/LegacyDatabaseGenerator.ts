@@ -1,12 +1,13 @@
 /**
- * Deterministic generator of *legacy* SQLite databases (the bot's production schema, see LegacySchema.ts),
- * used by tests, the benchmark and the demo.
+ * Deterministic generator of *legacy* SQLite databases (the bot's production schema, see LegacySchema.ts), used
+ * by tests, the benchmark and the demo.
  *
- * Rows are produced from a seeded mulberry32 PRNG and streamed into the database in batched transactions
- * with prepared statements: memory stays flat whatever the size. The legacy FTS5 triggers stay active, so
- * messages_fts is filled by the inserts. With `quirks: true` a handful of the anomalies documented in the
- * schema (invalid JSON, U+0000, wrong storage classes, NULL booleans, orphans, a stale FTS index) are
- * planted at deterministic places and listed in the summary.
+ * Rows come from a seeded mulberry32 PRNG and are streamed into the database in batched transactions with
+ * prepared multi-row INSERTs, so memory stays flat whatever the size. The indexes, the FTS5 table and the legacy
+ * triggers are created right after the load (see schemaPhases) and messages_fts is built from the loaded rows,
+ * which is exactly what the legacy insert trigger would have indexed. With `quirks: true` a handful of the
+ * anomalies documented in the schema (invalid JSON, U+0000, wrong storage classes, NULL booleans, orphan rows, a
+ * stale FTS index) are planted at deterministic places and listed in the summary.
  */
 import Database from "better-sqlite3"
 import { Data, Effect, Exit, type Scope } from "effect"
@@ -100,6 +101,7 @@ export const mulberry32 = (seed: number): (() => number) => {
 // Vocabulary and fixed pools
 // ---------------------------------------------------------------------------------------------------------------------
 
+/** About 500 distinct English words (the message and text material, so full-text search has something to find). */
 const vocabulary: ReadonlyArray<string> = Array.from(
   new Set(
     [
@@ -129,26 +131,6 @@ const vocabulary: ReadonlyArray<string> = Array.from(
       "free military price less according decision explain son hope develop view relationship carry town road drive",
       "arm true federal break difference thank receive value international building action full model join season",
       "society tax director position player agree especially record pick wear paper special space ground form support",
-      "event official whose matter everyone center couple site project hit base activity star table court produce",
-      "eat american teach oil half situation easy cost industry figure street image itself phone either data cover",
-      "quite picture clear practice piece land recent describe product doctor wall patient worker news test movie",
-      "certain north personal simply third technology catch step baby computer type attention draw film tree source",
-      "red nearly organization choose cause hair century evidence window difficult listen soon culture billion chance",
-      "brother energy period summer realize hundred available plant likely opportunity term short letter condition",
-      "choice single rule daughter administration south husband floor campaign material population economy medical",
-      "hospital church close thousand risk current fire future wrong involve defense anyone increase security bank",
-      "myself certainly west sport board seek per subject officer private rest behavior deal performance fight throw",
-      "top quickly past goal bed order author fill represent focus foreign drop blood upon agency push nature color",
-      "recently store reduce sound note fine near movement page enter share common poor natural race concern series",
-      "significant similar hot language usually response dead rise animal factor decade article shoot east save seven",
-      "artist away scene stock career despite central eight thus treatment beyond happy exactly protect approach lie",
-      "size dog fund serious occur media ready sign thought list individual simple quality pressure accept answer",
-      "resource identify left meeting determine prepare disease whatever success argue cup particularly amount",
-      "ability staff recognize indicate character growth loss degree wonder attack herself region television box",
-      "training pretty trade election everybody physical lay general feeling standard bill message fail outside",
-      "arrive analysis benefit sex forward lawyer present section environmental glass skill sister professor operation",
-      "financial crime stage ok compare authority miss design sort act ten knowledge gun station blue strategy clearly",
-      "discuss indeed truth song example democratic check environment leg dark various rather laugh guess executive",
       "database query server bot channel emoji thread reply mention upload profile avatar server deploy bug fix"
     ]
       .join(" ")
@@ -265,12 +247,7 @@ const pickDistinct = (rng: Rng, count: number, k: number, used: Set<number>): Re
 
 type SqlValue = string | number | null
 
-/**
- * Buffers rows and inserts them with multi-row INSERT statements. Besides saving calls, this matters for the
- * messages table: a statement firing the legacy FTS trigger opens a statement savepoint, and FTS5 flushes its
- * pending terms into a new segment at every savepoint. One row per statement means one segment per row and a
- * 4x slower load; hundreds of rows per statement keep the triggers active at the cost of plain inserts.
- */
+/** Buffers rows and inserts them with multi-row INSERT statements (hundreds of rows per statement execution). */
 interface RowWriter {
   readonly add: (row: ReadonlyArray<SqlValue>) => void
   readonly flush: () => void
@@ -292,20 +269,33 @@ const rowWriter = (db: Database.Database, table: string, columns: ReadonlyArray<
     add: (row) => {
       for (const value of row) params[used++] = value
       if (used === params.length) {
-        full.run(params)
+        // Spread arguments bind about a third faster than one array argument in better-sqlite3.
+        full.run(...params)
         used = 0
       }
     },
     flush: () => {
       if (used > 0) {
-        db.prepare(sql(used / width)).run(params.slice(0, used))
+        db.prepare(sql(used / width)).run(...params.slice(0, used))
         used = 0
       }
     }
   }
 }
 
-/** Runs `write(from, to)` over [1, total] in batched transactions (one Effect step each), flushing `writers`. */
+/**
+ * Lets the event loop turn (signals, timers) between batches. Effect's own yields are microtasks, during which a
+ * SIGINT handler (NodeRuntime.runMain) cannot run: without this, a long load would not be interruptible.
+ */
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
+/**
+ * Runs `write(from, to)` over [1, total] in batched transactions, flushing `writers` before each commit. Each batch
+ * is its own Effect step, so the program can be interrupted between batches (and then deletes the partial file).
+ */
 const inBatches = (
   db: Database.Database,
   what: string,
@@ -321,6 +311,7 @@ const inBatches = (
     for (let from = 1; from <= total; from += BATCH_ROWS) {
       const to = Math.min(total, from + BATCH_ROWS - 1)
       yield* attempt(`insert ${what} ${from}..${to}`, () => tx(from, to))
+      yield* yieldToEventLoop
     }
   })
 
@@ -717,54 +708,56 @@ const insertDocuments = (
   })
 }
 
-const profileValue = (
-  rng: Rng,
-  column: ColumnDef,
-  n: number,
-  firstSeen: number,
-  lastInteraction: number
-): string | number | null => {
+/** A user_profiles value for profile `n` (1-based, user `n - 1`) whose activity spans [firstSeen, lastSeen]. */
+type ProfileValue = (rng: Rng, n: number, firstSeen: number, lastSeen: number) => SqlValue
+
+/** Picks, once per column, the generator of a type-appropriate value (NULL 15% of the time when nullable). */
+const profileValue = (column: ColumnDef): ProfileValue => {
   const name = column.name
   switch (name) {
     case "id":
-      return `profile-${n}`
+      return (_, n) => `profile-${n}`
     case "user_id":
-      return userId(n - 1)
+      return (_, n) => userId(n - 1)
     case "username":
-      return usernameOf(n - 1)
+      return (_, n) => usernameOf(n - 1)
     case "first_seen_at":
-      return firstSeen
+      return (_, __, firstSeen) => firstSeen
     case "last_interaction_at":
-      return lastInteraction
+      return (_, __, ___, lastSeen) => lastSeen
   }
-  if (!column.notNull && rng() < 0.15) return null
-  if (profileJsonArrays.has(name)) return randomJsonArray(rng)
-  if (profileJsonObjects.has(name)) return randomJsonObject(rng)
-  if (column.type === "INTEGER") {
-    if (name.endsWith("_at")) return firstSeen + Math.floor(rng() * (lastInteraction - firstSeen + 1))
-    if (name === "message_count") return int(rng, 0, 5000)
-    return int(rng, 0, 100)
-  }
-  if (column.type === "REAL") {
-    if (name === "message_length_avg") return round2(5 + rng() * 295)
-    if (name === "message_length_variance") return round2(rng() * 5000)
-    if (name === "response_latency_avg") return round2(0.5 + rng() * 600)
-    return round3(rng())
-  }
-  switch (name) {
-    case "birth_date":
-      return `${int(rng, 1960, 2008)}-${String(int(rng, 1, 12)).padStart(2, "0")}-${String(int(rng, 1, 28)).padStart(2, "0")}`
-    case "uploaded_photo_url":
-      return `https://cdn.example.com/avatars/${n}/${Math.floor(rng() * 1e9).toString(36)}.png`
-    case "zodiac_sign":
-      return pick(rng, zodiacSigns)
-    case "zodiac_element":
-      return pick(rng, zodiacElements)
-    case "zodiac_modality":
-      return pick(rng, zodiacModalities)
-  }
-  if (/thoughts|summary|description|assessment|background/.test(name)) return words(rng, 6, 20)
-  return words(rng, 1, 2)
+  const value = ((): ProfileValue => {
+    if (profileJsonArrays.has(name)) return randomJsonArray
+    if (profileJsonObjects.has(name)) return randomJsonObject
+    if (column.type === "INTEGER") {
+      if (name.endsWith("_at")) return (rng, _, first, last) => first + Math.floor(rng() * (last - first + 1))
+      if (name === "message_count") return (rng) => int(rng, 0, 5000)
+      return (rng) => int(rng, 0, 100)
+    }
+    if (column.type === "REAL") {
+      if (name === "message_length_avg") return (rng) => round2(5 + rng() * 295)
+      if (name === "message_length_variance") return (rng) => round2(rng() * 5000)
+      if (name === "response_latency_avg") return (rng) => round2(0.5 + rng() * 600)
+      return (rng) => round3(rng())
+    }
+    switch (name) {
+      case "birth_date":
+        return (rng) =>
+          [int(rng, 1960, 2008), int(rng, 1, 12), int(rng, 1, 28)].map((v) => String(v).padStart(2, "0")).join("-")
+      case "uploaded_photo_url":
+        return (rng, n) => `https://cdn.example.com/avatars/${n}/${Math.floor(rng() * 1e9).toString(36)}.png`
+      case "zodiac_sign":
+        return (rng) => pick(rng, zodiacSigns)
+      case "zodiac_element":
+        return (rng) => pick(rng, zodiacElements)
+      case "zodiac_modality":
+        return (rng) => pick(rng, zodiacModalities)
+    }
+    if (/thoughts|summary|description|assessment|background/.test(name)) return (rng) => words(rng, 6, 20)
+    return (rng) => words(rng, 1, 2)
+  })()
+  if (column.notNull) return value
+  return (rng, n, first, last) => (rng() < 0.15 ? null : value(rng, n, first, last))
 }
 
 const insertProfiles = (
@@ -776,6 +769,9 @@ const insertProfiles = (
   quirks: Array<LegacyQuirk>
 ): Effect.Effect<void, LegacyGeneratorError> => {
   const columns = profileColumns(schema)
+  const generators = columns.map(profileValue)
+  const opennessAt = columns.findIndex((c) => c.name === "openness_score")
+  const omegaThoughtsAt = columns.findIndex((c) => c.name === "omega_thoughts")
   const writer = rowWriter(
     db,
     "user_profiles",
@@ -838,22 +834,21 @@ const insertProfiles = (
       for (let n = from; n <= to; n++) {
         const firstSeen = START_S + Math.floor(rng() * (SPAN_S / 2))
         const lastInteraction = firstSeen + Math.floor(rng() * (SPAN_S / 2))
-        const values = columns.map((column) => profileValue(rng, column, n, firstSeen, lastInteraction))
+        const values = generators.map((generate) => generate(rng, n, firstSeen, lastInteraction))
         const id = `profile-${n}`
         if (plan.profileRealOpenness.has(n)) {
-          const at = columns.findIndex((c) => c.name === "openness_score")
-          values[at] = int(rng, 0, 99) + 0.5
+          const real = int(rng, 0, 99) + 0.5
+          values[opennessAt] = real
           quirks.push({
             table: "user_profiles",
             id,
             column: "openness_score",
             kind: "real_in_integer_column",
-            detail: `REAL ${values[at]}`
+            detail: `REAL ${real}`
           })
         }
         if (plan.profileNulText.has(n)) {
-          const at = columns.findIndex((c) => c.name === "omega_thoughts")
-          values[at] = `${words(rng, 2, 4)}\u0000${words(rng, 2, 4)}`
+          values[omegaThoughtsAt] = `${words(rng, 2, 4)}\u0000${words(rng, 2, 4)}`
           quirks.push({ table: "user_profiles", id, column: "omega_thoughts", kind: "nul_character", detail: "U+0000" })
         }
         writer.add(values)
@@ -948,6 +943,26 @@ const tables: ReadonlyArray<LegacyTableName> = [
   "user_analysis_history"
 ]
 
+/**
+ * The schema in its three parts, in file order: the CREATE TABLEs; the indexes and the FTS5 table; the triggers.
+ *
+ * Loading happens between the first and the second part, and the FTS index is then built with one 'rebuild'.
+ * The resulting sqlite_master lists the same objects, with the same SQL, in the same order as when the schema is
+ * applied up front, but a 2M-message load takes about 35% less CPU than with the indexes and the row-by-row
+ * insert trigger in place: indexes are built by sorting, and FTS5 no longer flushes a segment per statement (a
+ * statement firing the trigger opens a savepoint, and FTS5 flushes its pending terms at every savepoint).
+ */
+const schemaPhases = (schema: string): { tables: string; indexesAndFts: string; triggers: string } => {
+  const indexes = schema.indexOf("\nCREATE INDEX ")
+  const triggers = schema.indexOf("\nCREATE TRIGGER ")
+  if (indexes < 0 || triggers < indexes) throw new Error("unexpected legacy schema layout")
+  return {
+    tables: schema.slice(0, indexes + 1),
+    indexesAndFts: schema.slice(indexes + 1, triggers + 1),
+    triggers: schema.slice(triggers + 1)
+  }
+}
+
 /** Creates the file exclusively (atomic refusal of an existing path); removes it and its sidecars on failure. */
 const reserveFile = (file: string): Effect.Effect<void, LegacyGeneratorError, Scope.Scope> =>
   Effect.acquireRelease(
@@ -988,6 +1003,7 @@ export const generateLegacyDatabase = (
       if (!Number.isSafeInteger(messages) || messages < 0) {
         return yield* Effect.fail(fail(`messages must be a non-negative integer, got ${messages}`))
       }
+      if (!Number.isSafeInteger(seed)) return yield* Effect.fail(fail(`seed must be an integer, got ${seed}`))
       if (form !== "full" && form !== "early") return yield* Effect.fail(fail(`unknown schema form ${String(form)}`))
       const quirksEnabled = options.quirks ?? false
       const users = Math.max(5, Math.floor(messages / 50))
@@ -1006,14 +1022,14 @@ export const generateLegacyDatabase = (
 
       yield* reserveFile(file)
       const db = yield* openDatabase(file)
-      yield* attempt("apply legacy schema", () => {
+      const phases = yield* attempt("split legacy schema", () => schemaPhases(schema))
+      yield* attempt("create legacy tables", () => {
         // better-sqlite3 is built with SQLITE_DEFAULT_FOREIGN_KEYS=1; the bot never enforced them.
         db.pragma("foreign_keys = OFF")
         // Session-only speed settings: a half-written file is deleted on failure anyway.
         db.pragma("synchronous = OFF")
         db.pragma("cache_size = -131072")
-        db.pragma("temp_store = MEMORY")
-        db.exec(schema)
+        db.exec(phases.tables)
       })
 
       const rng = mulberry32(seed)
@@ -1023,6 +1039,14 @@ export const generateLegacyDatabase = (
       yield* insertQueries(db, rng, sizes, plan, quirks)
       yield* insertDocuments(db, rng, sizes, plan, quirks)
       yield* insertProfiles(db, rng, schema, sizes, plan, quirks)
+
+      yield* attempt("create legacy indexes, FTS5 table and triggers", () => {
+        db.exec(phases.indexesAndFts)
+        // What the insert trigger would have indexed row by row: same rowids, same three columns.
+        db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
+        db.exec(phases.triggers)
+      })
+      // From here on the legacy triggers are live: UPDATE and DELETE leave stale terms behind.
       if (quirksEnabled) yield* staleTheFtsIndex(db, rng, plan, quirks, staleFts)
 
       const counts = yield* attempt("count rows", () => {

@@ -31,7 +31,7 @@
  */
 
 /** The full legacy schema, exactly as in production (tables, indexes, FTS5 table, triggers). */
-export const legacySchemaSql = `CREATE TABLE messages (
+export const legacySchemaSql: string = `CREATE TABLE messages (
   id TEXT PRIMARY KEY,
   timestamp INTEGER NOT NULL,
   sender_type TEXT NOT NULL,
