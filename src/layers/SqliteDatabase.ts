@@ -47,6 +47,9 @@ export const makeSqliteDatabase = (options: SqliteOptions) =>
     yield* sql
       .unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
       .pipe(Effect.mapError(openError(options.filename)))
+    // better-sqlite3 enables foreign keys by default; say so explicitly: new writes obey the same parent rules as
+    // on PostgreSQL (legacy orphans already in the file are left alone, and reported by the migration and verify).
+    yield* sql.unsafe("PRAGMA foreign_keys = ON").pipe(Effect.mapError(openError(options.filename)))
     if (options.migrate) yield* runSchemaMigrations("sqlite").pipe(Effect.provideService(SqlClient.SqlClient, sql))
     return { sql, filename: options.filename } satisfies SqliteDatabaseShape
   })
