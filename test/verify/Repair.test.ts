@@ -1,0 +1,211 @@
+/** repair copies what verify finds from the primary to the other side, replays the journal, and verify passes after. */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Message, messageColumns } from "../../src/domain/Message.js"
+import * as ShadowJournal from "../../src/modes/ShadowJournal.js"
+import { renderRepairText } from "../../src/migration/repair/RenderRepairReport.js"
+import { repair } from "../../src/migration/repair/Repair.js"
+import { databases } from "../../src/migration/verify/Databases.js"
+import { verify } from "../../src/migration/verify/Verify.js"
+import { tempDir } from "../support/TestDatabases.js"
+import { checkOf, freshDatabases, plantSqliteOrphan, rawSql, seedBoth, statuses, testOptions } from "./Fixtures.js"
+
+const tableReport = (report: { readonly tables: ReadonlyArray<{ readonly table: string }> }, table: string) =>
+  report.tables.find((t) => t.table === table)
+
+const newMessage = (id: string) =>
+  Schema.decodeUnknownSync(Message)({
+    ...Object.fromEntries(Object.keys(messageColumns).map((name) => [name, null])),
+    id,
+    timestamp: 1_700_000_500_000,
+    sender_type: "human",
+    user_id: "u-carol",
+    username: "carol",
+    message_content: "written while PostgreSQL was down",
+    metadata: { topic: "general" }
+  })
+
+describe("repair", () => {
+  it.live("copies a changed row back to the primary's version, and a second run changes nothing", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      yield* rawSql("postgres", "UPDATE messages SET message_content = 'tampered' WHERE id = 'm-05'")
+      expect((yield* verify(testOptions)).ok).toBe(false)
+
+      const report = yield* repair(testOptions)
+      expect(tableReport(report, "messages")).toMatchObject({ copied: 1, copiedKeys: ["m-05"], unrepairable: 0 })
+      expect(report.ok).toBe(true)
+      expect(checkOf(report.verify, "content").status).toBe("pass")
+      const db = yield* databases
+      const restored = yield* db.postgresStore.getMessageById("m-05")
+      expect(restored._tag === "Some" && restored.value.message_content).toBe("Remember the quarterly report deadline")
+
+      const again = yield* repair(testOptions)
+      expect(again.tables.every((t) => t.copied === 0 && t.deleted === 0)).toBe(true)
+      expect(again.ok).toBe(true)
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.live("copies a missing row", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      yield* rawSql("postgres", "DELETE FROM queries WHERE id = 'q-2'")
+      const report = yield* repair(testOptions)
+      expect(tableReport(report, "queries")).toMatchObject({ copied: 1, copiedKeys: ["q-2"] })
+      expect(statuses(report.verify)).toMatchObject({ "row-counts": "pass", content: "pass" })
+      expect(report.ok).toBe(true)
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.live("restores the FTS triggers and rebuilds the stale index", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      yield* rawSql("sqlite", "DROP TRIGGER messages_fts_update")
+      yield* rawSql(
+        "sqlite",
+        `CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
+          DELETE FROM messages_fts WHERE rowid = old.rowid;
+          INSERT INTO messages_fts(rowid, message_content, tool_name, username)
+          VALUES (new.rowid, new.message_content, new.tool_name, new.username);
+        END`
+      )
+      for (const backend of ["sqlite", "postgres"] as const) {
+        yield* rawSql(backend, "UPDATE messages SET message_content = 'rewritten entirely' WHERE id = 'm-02'")
+      }
+      const db = yield* databases
+      // The stale index still finds the old words on SQLite only.
+      expect((yield* db.sqliteStore.queryMessages({ searchText: "migration party" })).map((m) => m.id)).toEqual([
+        "m-01"
+      ])
+      expect((yield* db.sqliteStore.queryMessages({ searchText: "concurrency" })).map((m) => m.id)).toEqual(["m-02"])
+
+      const report = yield* repair(testOptions)
+      expect(report.fts.repaired).toBe(true)
+      expect(checkOf(report.verify, "full-text-search").status).toBe("pass")
+      expect(report.ok).toBe(true)
+      expect(yield* db.sqliteStore.queryMessages({ searchText: "concurrency" })).toEqual([])
+      expect((yield* db.sqliteStore.queryMessages({ searchText: "rewritten" })).map((m) => m.id)).toEqual(["m-02"])
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.scopedLive("records an orphan PostgreSQL refuses as a reject, after which verify lists it and passes", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      yield* plantSqliteOrphan
+      const dir = yield* tempDir
+      const options = { ...testOptions, rejectsPath: dir }
+
+      const report = yield* repair(options)
+      expect(tableReport(report, "document_collaborators")).toMatchObject({ copied: 0, unrepairable: 1 })
+      expect(report.unrepairable).toHaveLength(1)
+      expect(report.unrepairable[0]).toMatchObject({ table: "document_collaborators", key: "dc-orphan" })
+      expect(report.unrepairable[0]!.reason).toMatch(/foreign key/)
+      const file = path.join(dir, "repair-rejects.jsonl")
+      expect(report.rejectsRecorded).toEqual({ file, count: 1 })
+      const recorded = fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(recorded).toHaveLength(1)
+      expect(recorded[0]).toMatchObject({ table: "document_collaborators", key: "dc-orphan", kind: "orphan" })
+      expect(recorded[0]!["row"]).toMatchObject({ id: "dc-orphan", document_id: "d-gone", role: "editor" })
+
+      // Known and listed: the checks warn with the key, and the run passes.
+      expect(report.ok).toBe(true)
+      expect(statuses(report.verify)).toMatchObject({ "row-counts": "warn", content: "warn", "foreign-keys": "warn" })
+      expect(checkOf(report.verify, "foreign-keys").details.join("\n")).toContain("dc-orphan")
+      expect(checkOf(report.verify, "row-counts").details.join("\n")).toContain("dc-orphan")
+      // Without the rejects the same difference is a failure, never hidden.
+      expect((yield* verify(testOptions)).ok).toBe(false)
+      // Repairing again records nothing twice.
+      const again = yield* repair(options)
+      expect(again.rejectsRecorded).toBeUndefined()
+      expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(1)
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.live("replays the shadow journal before copying rows, leaving it empty", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      const db = yield* databases
+      const op = { _tag: "InsertMessage", row: newMessage("m-late") } as const
+      // The write committed on SQLite; its shadow write to PostgreSQL failed and was journaled.
+      yield* db.sqliteStore.apply(op)
+      yield* ShadowJournal.make(db.sqlite, "sqlite").record([
+        { target: "postgres", op, error: "connect ECONNREFUSED 127.0.0.1:5432", attempts: 3, issuedAtMicros: 1 }
+      ])
+
+      const before = yield* verify(testOptions)
+      const journal = checkOf(before, "shadow-journal")
+      expect(journal.status).toBe("fail")
+      expect(journal.figure).toContain("1 pending entries (1 in the sqlite journal for postgres)")
+      expect(journal.details.join("\n")).toContain("InsertMessage message:m-late → postgres, 3 attempt(s)")
+      expect(checkOf(before, "content").details).toEqual(["messages: missing on postgres: m-late"])
+
+      const report = yield* repair(testOptions)
+      expect(report.journal).toEqual([
+        {
+          journal: "sqlite",
+          target: "postgres",
+          before: 1,
+          applied: 1,
+          kept: 0,
+          remaining: 0,
+          stoppedBy: undefined,
+          failures: []
+        }
+      ])
+      // The replay brought the row: nothing was left to copy.
+      expect(tableReport(report, "messages")).toMatchObject({ copied: 0 })
+      expect(yield* ShadowJournal.make(db.sqlite, "sqlite").size()).toBe(0)
+      expect(checkOf(report.verify, "shadow-journal").figure).toBe("0 pending entries")
+      expect(report.ok).toBe(true)
+      expect(renderRepairText(report)).toContain("sqlite journal → postgres: 1 replayed, 0 kept, 0 remaining")
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.live("never deletes rows only on the other side unless told to", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      const db = yield* databases
+      yield* db.sqliteStore.apply({ _tag: "InsertMessage", row: newMessage("m-extra") })
+      const options = { ...testOptions, primary: "postgres" as const }
+
+      const kept = yield* repair(options)
+      expect(tableReport(kept, "messages")).toMatchObject({ extra: 1, extraKeys: ["m-extra"], deleted: 0 })
+      expect(kept.ok).toBe(false)
+      expect(renderRepairText(kept)).toContain("1 only on sqlite, kept (use --delete-extra): m-extra")
+      expect((yield* db.sqliteStore.getMessageById("m-extra"))._tag).toBe("Some")
+
+      const deleted = yield* repair({ ...options, deleteExtra: true })
+      expect(tableReport(deleted, "messages")).toMatchObject({ deleted: 1, deletedKeys: ["m-extra"] })
+      expect(deleted.ok).toBe(true)
+      expect((yield* db.sqliteStore.getMessageById("m-extra"))._tag).toBe("None")
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+
+  it.live("reports a row the other side refuses and still repairs the rest; a dry run changes nothing", () =>
+    Effect.gen(function* () {
+      yield* seedBoth
+      // SQLite's type affinity keeps '' in an INTEGER column; PostgreSQL's BIGINT cannot take it.
+      yield* rawSql("sqlite", "UPDATE queries SET result_count = '' WHERE id = 'q-1'")
+      yield* rawSql("postgres", "UPDATE messages SET message_content = 'tampered' WHERE id = 'm-05'")
+
+      const dry = yield* repair({ ...testOptions, dryRun: true })
+      expect(tableReport(dry, "messages")).toMatchObject({ copied: 1, copiedKeys: ["m-05"] })
+      expect(dry.ok).toBe(false)
+      expect(checkOf(dry.verify, "content").details).toContain("messages: different: m-05 [message_content]")
+
+      const report = yield* repair(testOptions)
+      expect(tableReport(report, "messages")).toMatchObject({ copied: 1 })
+      expect(tableReport(report, "queries")).toMatchObject({ copied: 0, unrepairable: 1 })
+      expect(report.unrepairable[0]).toMatchObject({ table: "queries", key: "q-1" })
+      expect(report.unrepairable[0]!.reason).toBe(`type mismatch: result_count holds "", not integer`)
+      expect(report.ok).toBe(false)
+      expect(checkOf(report.verify, "content").details).toEqual(["queries: different: q-1 [result_count]"])
+    }).pipe(Effect.provide(freshDatabases()))
+  )
+})
