@@ -1,0 +1,385 @@
+/**
+ * Benchmark of moving a legacy SQLite database into PostgreSQL: `omega-db copy`, `omega-db export` + `import`,
+ * pgloader, and the floor (`sqlite3 -csv | psql \copy`, per table in foreign-key order), on the same data and
+ * the same target schema (this project's migrations), in the same run. Prints wall time, rows/s and peak RSS
+ * (of the whole process group) for each, checks every contender loaded every row, and checks the targets.
+ *
+ *   npx tsx bench/copy-bench.ts [--sizes 200000,2000000] [--runs 2] [--indexes deferred|kept|both]
+ *                               [--only copy,export+import,pgloader,floor]
+ *
+ * Databases are generated once (legacy schema, full form, no quirks: every contender must load every row) and
+ * cached in bench/.data/. Each run of each contender gets a fresh PostgreSQL database; runs are interleaved and
+ * the best wall time of the runs is reported (the machine is shared), with the highest peak RSS.
+ *
+ * Indexes: "deferred" lets every contender build the secondary indexes after loading (omega-db's default;
+ * pgloader's `drop indexes`; the floor drops them first and creates them in parallel after); "kept" makes every
+ * contender maintain them during the load (omega-db --keep-indexes).
+ */
+import Database from "better-sqlite3"
+import { Effect, Layer, Redacted } from "effect"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { parseArgs } from "node:util"
+import Pg from "pg"
+import { tables } from "../src/domain/Tables.js"
+import * as PostgresDatabase from "../src/layers/PostgresDatabase.js"
+import { generateLegacyDatabase } from "../src/legacy/LegacyDatabaseGenerator.js"
+import { type Measured, measure } from "./copy-measure.js"
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "200000,2000000" },
+    runs: { type: "string", default: "2" },
+    indexes: { type: "string", default: "deferred" },
+    only: { type: "string" },
+    admin: { type: "string", default: process.env["BENCH_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres" }
+  }
+})
+
+const root = path.resolve(import.meta.dirname, "..")
+const dataDir = path.join(root, "bench", ".data")
+const sizes = flags.sizes.split(",").map(Number)
+const runs = Math.max(1, Number(flags.runs))
+const indexModes: ReadonlyArray<"deferred" | "kept"> =
+  flags.indexes === "both" ? ["deferred", "kept"] : [flags.indexes === "kept" ? "kept" : "deferred"]
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "omega-copy-bench-"))
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Databases
+// ---------------------------------------------------------------------------------------------------------------
+
+const legacyPath = async (messages: number) => {
+  const file = path.join(dataDir, `copy-bench-${messages}.db`)
+  if (!fs.existsSync(file)) {
+    log(`generating ${file} (${messages} messages)...`)
+    await Effect.runPromise(generateLegacyDatabase({ path: file, form: "full", messages, seed: 42 }))
+  }
+  return file
+}
+
+const sourceCounts = (file: string) => {
+  const db = new Database(file, { readonly: true })
+  try {
+    return Object.fromEntries(
+      tables.map((t) => [t.name, Number(db.prepare(`SELECT count(*) FROM ${t.name}`).pluck().get())])
+    ) as Record<string, number>
+  } finally {
+    db.close()
+  }
+}
+
+const adminQuery = async (sql: string) => {
+  const client = new Pg.Client({ connectionString: flags.admin })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+const urlOf = (name: string) => {
+  const url = new URL(flags.admin)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** A fresh database with the target schema (this project's PostgreSQL migrations), the same for every contender. */
+const freshDatabase = async (name: string) => {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await adminQuery(`CREATE DATABASE ${name}`)
+  const options = { url: Redacted.make(urlOf(name)), poolSize: 2, connectTimeoutMs: 10_000, migrate: true }
+  await Effect.runPromise(Effect.scoped(Layer.build(PostgresDatabase.layer(options))))
+  return urlOf(name)
+}
+
+const withClient = async <A>(url: string, f: (c: Pg.Client) => Promise<A>) => {
+  const client = new Pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await f(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** The secondary indexes a deferred load may drop: not unique, not backing a constraint (as DeferredIndexes.ts). */
+const secondaryIndexes = (url: string) =>
+  withClient(url, async (c) =>
+    (
+      await c.query<{ name: string; definition: string }>(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = 'public' AND NOT i.indisunique AND NOT i.indisprimary
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            AND t.relname <> 'shadow_journal'`
+      )
+    ).rows
+  )
+
+/** Row counts, index count and constraint validity after a load: a contender only counts if it loaded it all. */
+const checkLoaded = (url: string, expected: Record<string, number>, indexes: number) =>
+  withClient(url, async (c) => {
+    const problems: Array<string> = []
+    for (const table of tables) {
+      const n = Number((await c.query(`SELECT count(*) AS n FROM ${table.name}`)).rows[0].n)
+      if (n !== expected[table.name]) problems.push(`${table.name}: ${n} rows, expected ${expected[table.name]}`)
+    }
+    const present = Number(
+      (await c.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n
+    )
+    if (present !== indexes) problems.push(`${present} indexes, expected ${indexes}`)
+    const booleans = Number((await c.query(`SELECT count(*) AS n FROM documents WHERE is_public`)).rows[0].n)
+    if (booleans === 0) problems.push("documents.is_public is never true")
+    const json = await c.query(`SELECT jsonb_typeof(metadata) AS t FROM messages WHERE metadata IS NOT NULL LIMIT 1`)
+    if (json.rows[0]?.t !== "object") problems.push("messages.metadata is not JSONB objects")
+    return problems
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Contenders
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Contender {
+  readonly name: string
+  readonly available: () => string | undefined
+  readonly run: (db: string, url: string, mode: "deferred" | "kept") => Promise<Measured>
+}
+
+const omega = path.join(root, "bin", "omega-db.js")
+const has = (tool: string) => {
+  try {
+    execFileSync("which", [tool], { stdio: "ignore" })
+    return undefined
+  } catch {
+    return `${tool} is not installed`
+  }
+}
+
+const omegaCopy: Contender = {
+  name: "omega-db copy",
+  available: () => undefined,
+  run: (db, url, mode) =>
+    measure(process.execPath, [
+      omega,
+      "copy",
+      "--sqlite",
+      db,
+      "--postgres",
+      url,
+      "--json",
+      "--rejects",
+      path.join(work, "rejects.jsonl"),
+      ...(mode === "kept" ? ["--keep-indexes"] : [])
+    ])
+}
+
+const omegaExportImport: Contender = {
+  name: "omega-db export+import",
+  available: () => undefined,
+  run: async (db, url, mode) => {
+    const out = path.join(work, "export")
+    fs.rmSync(out, { recursive: true, force: true })
+    const exported = await measure(process.execPath, [omega, "export", "--sqlite", db, "--out", out, "--json"])
+    if (exported.code !== 0) return exported
+    const imported = await measure(process.execPath, [
+      omega,
+      "import",
+      "--postgres",
+      url,
+      "--in",
+      out,
+      "--json",
+      "--rejects",
+      path.join(work, "rejects.jsonl"),
+      ...(mode === "kept" ? ["--keep-indexes"] : [])
+    ])
+    fs.rmSync(out, { recursive: true, force: true })
+    return {
+      code: imported.code,
+      wallSeconds: exported.wallSeconds + imported.wallSeconds,
+      peakRssMb: Math.max(exported.peakRssMb, imported.peakRssMb),
+      stdout: imported.stdout,
+      stderr: exported.stderr + imported.stderr
+    }
+  }
+}
+
+const pgloader: Contender = {
+  name: "pgloader",
+  available: () => has("pgloader"),
+  run: (db, url, mode) => {
+    const file = path.join(work, "load.pgl")
+    // Data only into the existing schema. pgloader loads tables in parallel regardless of foreign keys, so it
+    // disables triggers (the FK checks) while loading; with "deferred" it drops and rebuilds the indexes itself.
+    fs.writeFileSync(
+      file,
+      `LOAD DATABASE
+     FROM sqlite://${db}
+     INTO ${url}
+ WITH data only, create no tables, create no indexes, reset no sequences, no truncate, disable triggers${mode === "deferred" ? ", drop indexes" : ""}
+  SET PostgreSQL PARAMETERS maintenance_work_mem to '256MB'
+ INCLUDING ONLY TABLE NAMES LIKE ${tables.map((t) => `'${t.name}'`).join(", ")}
+;
+`
+    )
+    return measure("pgloader", ["--on-error-stop", file])
+  }
+}
+
+const floor: Contender = {
+  name: "floor (sqlite3 | psql)",
+  available: () => has("sqlite3") ?? has("psql"),
+  run: async (db, url, mode) => {
+    const sq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
+    const lines = ["set -e -o pipefail"]
+    const indexes = mode === "deferred" ? await secondaryIndexes(url) : []
+    if (indexes.length > 0) lines.push(`psql -X -q ${sq(url)} -c ${sq(indexes.map((i) => `DROP INDEX "${i.name}";`).join(" "))}`)
+    for (const table of tables) {
+      const names = Object.keys(table.columns)
+      // Booleans as t/f; every other value as SQLite prints it (JSON text goes into JSONB as is).
+      const select = names.map((n) => (table.columns[n]!.kind === "boolean" ? `CASE ${n} WHEN 1 THEN 't' WHEN 0 THEN 'f' END` : `"${n}"`))
+      lines.push(
+        `sqlite3 -csv ${sq(db)} ${sq(`SELECT ${select.join(", ")} FROM ${table.name}`)} | psql -X -q ${sq(url)} -c ${sq(`\\copy ${table.name} (${names.map((n) => `"${n}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`)}`
+      )
+    }
+    if (indexes.length > 0) {
+      // Built in parallel, as omega-db and pgloader do.
+      for (const index of indexes) {
+        lines.push(`PGOPTIONS='-c maintenance_work_mem=256MB' psql -X -q ${sq(url)} -c ${sq(index.definition)} &`)
+      }
+      lines.push("wait")
+    }
+    const script = path.join(work, "floor.sh")
+    fs.writeFileSync(script, lines.join("\n") + "\n")
+    return measure("bash", [script])
+  }
+}
+
+const contenders = [omegaCopy, omegaExportImport, pgloader, floor].filter(
+  (c) => flags.only === undefined || flags.only.split(",").some((o) => c.name.includes(o.trim()))
+)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Result {
+  readonly size: number
+  readonly mode: "deferred" | "kept"
+  readonly contender: string
+  readonly rows: number
+  wall: number
+  rss: number
+  problems: Array<string>
+}
+
+const results: Array<Result> = []
+
+const main = async () => {
+  // The first run of omega-db bundles the CLI; do it before timing anything.
+  execFileSync(process.execPath, [omega, "--version"], { stdio: "ignore" })
+  for (const size of sizes) {
+    const db = await legacyPath(size)
+    const expected = sourceCounts(db)
+    const rows = Object.values(expected).reduce((a, b) => a + b, 0)
+    const probe = await freshDatabase(`omega_bench_probe`)
+    const indexCount = Number(
+      await withClient(probe, async (c) => (await c.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n)
+    )
+    await adminQuery(`DROP DATABASE IF EXISTS omega_bench_probe WITH (FORCE)`)
+    for (const mode of indexModes) {
+      for (let run = 1; run <= runs; run++) {
+        for (const contender of contenders) {
+          const missing = contender.available()
+          let result = results.find((r) => r.size === size && r.mode === mode && r.contender === contender.name)
+          if (result === undefined) {
+            result = { size, mode, contender: contender.name, rows, wall: Infinity, rss: 0, problems: [] }
+            results.push(result)
+          }
+          if (missing !== undefined) {
+            result.problems = [missing]
+            continue
+          }
+          const name = `omega_bench_${process.pid}`
+          const url = await freshDatabase(name)
+          log(`[${size} ${mode} run ${run}] ${contender.name}...`)
+          const measured = await contender.run(db, url, mode)
+          const problems =
+            measured.code === 0
+              ? await checkLoaded(url, expected, indexCount)
+              : [`exit ${measured.code}: ${(measured.stderr || measured.stdout).trim().split("\n").slice(-3).join(" / ")}`]
+          await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+          log(`  ${measured.wallSeconds.toFixed(2)} s, ${measured.peakRssMb.toFixed(0)} MB${problems.length ? `, ${problems.join("; ")}` : ""}`)
+          result.wall = Math.min(result.wall, measured.wallSeconds)
+          result.rss = Math.max(result.rss, measured.peakRssMb)
+          result.problems.push(...problems)
+        }
+      }
+    }
+  }
+  report()
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+const report = () => {
+  const header = ["messages", "indexes", "contender", "wall s", "rows/s", "peak RSS MB", "vs floor", "loaded"]
+  const rows = results.map((r) => {
+    const floorResult = results.find((f) => f.size === r.size && f.mode === r.mode && f.contender.startsWith("floor"))
+    return [
+      fmt(r.size),
+      r.mode,
+      r.contender,
+      Number.isFinite(r.wall) ? fmt(r.wall, 2) : "-",
+      Number.isFinite(r.wall) ? fmt(r.rows / r.wall) : "-",
+      fmt(r.rss),
+      floorResult && Number.isFinite(floorResult.wall) && Number.isFinite(r.wall) ? `${fmt(r.wall / floorResult.wall, 2)}x` : "-",
+      r.problems.length === 0 ? "all rows" : r.problems[0]!
+    ]
+  })
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
+  console.log(line(header))
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`)
+  for (const row of rows) console.log(line(row))
+
+  console.log("\nTargets:")
+  const wallOf = (size: number, mode: string, prefix: string) =>
+    results.find((r) => r.size === size && r.mode === mode && r.contender.startsWith(prefix))?.wall ?? NaN
+  const rssOf = (size: number, mode: string) =>
+    results.find((r) => r.size === size && r.mode === mode && r.contender === "omega-db copy")?.rss ?? NaN
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED")
+  for (const mode of indexModes) {
+    for (const size of sizes) {
+      const copy = wallOf(size, mode, "omega-db copy")
+      const floorWall = wallOf(size, mode, "floor")
+      const pgl = wallOf(size, mode, "pgloader")
+      console.log(
+        `  ${fmt(size)} messages, indexes ${mode}: copy/floor ${fmt(copy / floorWall, 2)}x (≤ 1.25x: ${verdict(copy / floorWall <= 1.25)}); ` +
+          `pgloader/copy ${fmt(pgl / copy, 2)}x (≥ 2.5x: ${verdict(pgl / copy >= 2.5)}); ` +
+          `copy peak RSS ${fmt(rssOf(size, mode))} MB (≤ 200 MB: ${verdict(rssOf(size, mode) <= 200)})`
+      )
+    }
+    if (sizes.length > 1) {
+      const small = rssOf(Math.min(...sizes), mode)
+      const large = rssOf(Math.max(...sizes), mode)
+      console.log(
+        `  peak RSS from ${fmt(Math.min(...sizes))} to ${fmt(Math.max(...sizes))} messages (indexes ${mode}): ` +
+          `${fmt(small)} → ${fmt(large)} MB (${fmt(large / small, 2)}x; flat: ${verdict(large / small <= 1.2)})`
+      )
+    }
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+  .finally(() => fs.rmSync(work, { recursive: true, force: true }))

@@ -1,0 +1,130 @@
+/**
+ * Secondary indexes built once after a bulk load instead of row by row during it: building the full-text GIN
+ * index and the btrees over loaded data costs a fraction of maintaining them for every COPY batch.
+ *
+ * Safe by construction:
+ * - only for a table that is empty when its load starts (nobody can be reading rows through its indexes);
+ * - only indexes that enforce nothing (not unique, not backing a constraint): keys and foreign keys stay checked;
+ * - each definition is recorded in `omega_deferred_indexes`, in the transaction that drops the index, so a load
+ *   killed at any point leaves the definitions behind; the next load (or `omega-db schema`) rebuilds them.
+ */
+import { Effect } from "effect"
+import type Pg from "pg"
+import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
+import { causeMessage, LoadError } from "./DataErrors.js"
+
+export const deferredIndexesTable = "omega_deferred_indexes"
+
+interface DeferredIndex {
+  readonly table_name: string
+  readonly index_name: string
+  readonly definition: string
+}
+
+const run = <R extends Pg.QueryResultRow>(pool: Pg.Pool, table: string, text: string, values?: Array<unknown>) =>
+  Effect.tryPromise({
+    try: () => pool.query<R>(text, values),
+    catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
+  })
+
+/** Creates the bookkeeping table; once per load, before tables run in parallel (concurrent DDL would race). */
+export const prepareDeferral = Effect.gen(function* () {
+  const { pool } = yield* PostgresDatabase
+  yield* run(
+    pool,
+    deferredIndexesTable,
+    `CREATE TABLE IF NOT EXISTS ${deferredIndexesTable} (table_name TEXT NOT NULL, index_name TEXT PRIMARY KEY, definition TEXT NOT NULL)`
+  )
+})
+
+/** In one transaction: record and drop the table's non-enforcing indexes, if the table is empty. */
+export const deferIndexes = (table: string) =>
+  Effect.gen(function* () {
+    const { pool } = yield* PostgresDatabase
+    const dropped = yield* Effect.acquireUseRelease(
+      Effect.tryPromise({
+        try: () => pool.connect(),
+        catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
+      }),
+      (client) =>
+        Effect.tryPromise({
+          try: async () => {
+            await client.query("BEGIN")
+            // Taken before looking, so no row can arrive between "empty" and the drop.
+            await client.query(`LOCK TABLE "${table}" IN SHARE ROW EXCLUSIVE MODE`)
+            const empty = (await client.query(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`)).rows[0].empty
+            if (!empty) {
+              await client.query("ROLLBACK")
+              return 0
+            }
+            const indexes = await client.query<{ name: string; definition: string }>(
+              `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+              [`"${table}"`]
+            )
+            for (const index of indexes.rows) {
+              await client.query(
+                `INSERT INTO ${deferredIndexesTable} (table_name, index_name, definition) VALUES ($1, $2, $3) ON CONFLICT (index_name) DO NOTHING`,
+                [table, index.name, index.definition]
+              )
+              await client.query(`DROP INDEX "${index.name}"`)
+            }
+            await client.query("COMMIT")
+            return indexes.rows.length
+          },
+          catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
+        }),
+      (client, exit) => Effect.sync(() => client.release(exit._tag === "Failure" ? true : undefined))
+    )
+    return dropped
+  })
+
+/**
+ * Builds the recorded indexes (of `table`, or of every table), `concurrency` at a time, each on its own
+ * connection, and forgets each record once its index exists. Returns the names built.
+ */
+export const rebuildIndexes = (table: string | undefined, concurrency: number) =>
+  Effect.gen(function* () {
+    const { pool } = yield* PostgresDatabase
+    const label = table ?? "all tables"
+    const exists = yield* run<{ present: boolean }>(
+      pool,
+      label,
+      `SELECT to_regclass('${deferredIndexesTable}') IS NOT NULL AS present`
+    )
+    if (!exists.rows[0]?.present) return []
+    const recorded = yield* run<DeferredIndex>(
+      pool,
+      label,
+      `SELECT table_name, index_name, definition FROM ${deferredIndexesTable}${table === undefined ? "" : " WHERE table_name = $1"}`,
+      table === undefined ? undefined : [table]
+    )
+    // The GIN index takes longest: start it first.
+    const ordered = [...recorded.rows].sort((a, b) => Number(/USING gin/i.test(b.definition)) - Number(/USING gin/i.test(a.definition)))
+    yield* Effect.forEach(
+      ordered,
+      (index) =>
+        Effect.gen(function* () {
+          const create = index.definition.replace(/^CREATE INDEX /i, "CREATE INDEX IF NOT EXISTS ")
+          yield* run(pool, index.table_name, `SET maintenance_work_mem = '256MB'; ${create}; RESET maintenance_work_mem`)
+          yield* run(pool, index.table_name, `DELETE FROM ${deferredIndexesTable} WHERE index_name = $1`, [
+            index.index_name
+          ])
+        }),
+      { concurrency: Math.max(1, concurrency), discard: true }
+    )
+    if (table === undefined) {
+      // Leave no bookkeeping table behind once nothing is deferred (locked, so no definition can slip in between).
+      yield* run(
+        pool,
+        label,
+        `DO $$ BEGIN
+           LOCK TABLE ${deferredIndexesTable} IN ACCESS EXCLUSIVE MODE;
+           IF NOT EXISTS (SELECT 1 FROM ${deferredIndexesTable}) THEN DROP TABLE ${deferredIndexesTable}; END IF;
+         END $$`
+      )
+    }
+    return ordered.map((i) => i.index_name)
+  })

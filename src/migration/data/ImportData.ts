@@ -1,0 +1,57 @@
+/**
+ * `import`: an export directory into PostgreSQL. The whole export is verified against its metadata first, then
+ * its rows take exactly the path a copy takes (same conversion rules, same writer), so both end in the same data.
+ */
+import { Effect } from "effect"
+import type { TableName } from "../../domain/Tables.js"
+import { stripUndefined } from "./CopyData.js"
+import { defaultExportDir } from "./ExportData.js"
+import { exportPages, type VerifiedExport, verifyExport } from "./ExportReader.js"
+import { defaultLoadSettings, type LoadSettings, loadTables, targetName } from "./LoadTables.js"
+import { addCounts, emptyCounts, type LoadSummary } from "./LoadSummary.js"
+
+export interface ImportOptions extends Partial<LoadSettings> {
+  /** The export directory (default `migration-data`). */
+  readonly inDir?: string | undefined
+  /** Only these tables (default: every table of the export). */
+  readonly tables?: ReadonlyArray<TableName | string> | undefined
+}
+
+/** Loads an export that `verifyExport` accepted. */
+export const loadExport = (verified: VerifiedExport, options: Omit<ImportOptions, "inDir" | "tables"> = {}) =>
+  Effect.gen(function* () {
+    const started = performance.now()
+    const settings: LoadSettings = { ...defaultLoadSettings, ...stripUndefined(options) }
+    const result = yield* loadTables(
+      verified.tables.map(({ entry, table }) => ({
+        table,
+        total: entry.rows,
+        pages: (pageRows: number) => exportPages(verified.dir, table, entry, pageRows)
+      })),
+      settings
+    )
+    const lacking = verified.tables.filter(
+      ({ entry, table }) => entry.columns.length < Object.keys(table.columns).length
+    )
+    const summary: LoadSummary = {
+      command: "import",
+      source: verified.dir,
+      sourceForm: verified.metadata.source.schemaForm,
+      target: yield* targetName,
+      onConflict: settings.onConflict,
+      truncated: settings.truncate,
+      tables: result.tables,
+      totals: result.tables.reduce(addCounts, emptyCounts),
+      rejectsFile: result.rejectsFile,
+      warnings: lacking.map(
+        ({ entry, table }) =>
+          `${table.name}: the export lacks ${Object.keys(table.columns).length - entry.columns.length} later columns; they load as NULL`
+      ),
+      seconds: (performance.now() - started) / 1000
+    }
+    return summary
+  })
+
+/** Verifies the export in `inDir`, then loads it. */
+export const importData = ({ inDir, tables, ...settings }: ImportOptions = {}) =>
+  Effect.flatMap(verifyExport(inDir ?? defaultExportDir, tables), (verified) => loadExport(verified, settings))

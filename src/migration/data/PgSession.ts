@@ -1,0 +1,83 @@
+/**
+ * One node-postgres connection taken from the PostgresDatabase pool for the scope, and the two things a load does
+ * with it: run a statement and stream a COPY. A connection whose scope ends in failure or interruption is
+ * destroyed, not returned, so PostgreSQL aborts whatever transaction or COPY it was in.
+ */
+import { Data, Effect, Exit } from "effect"
+import type Pg from "pg"
+import { from as copyFrom } from "pg-copy-streams"
+import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
+import { causeMessage, LoadError } from "./DataErrors.js"
+
+/** A statement failed; `code` is PostgreSQL's SQLSTATE when the server reported it. */
+export class PgFailure extends Data.TaggedError("PgFailure")<{
+  readonly code: string | undefined
+  readonly message: string
+  readonly cause: unknown
+}> {}
+
+const failure = (cause: unknown) => {
+  const code = (cause as { code?: unknown } | null)?.code
+  const detail = (cause as { detail?: unknown } | null)?.detail
+  const message = causeMessage(cause) + (typeof detail === "string" && detail !== "" ? ` (${detail})` : "")
+  return new PgFailure({ code: typeof code === "string" ? code : undefined, message, cause })
+}
+
+/**
+ * Errors about the rows sent (data exceptions, constraint violations): the rows can be isolated and rejected.
+ * Anything else (connection, permissions, missing table) stops the load.
+ */
+export const isRowLevel = (error: PgFailure): boolean =>
+  error.code !== undefined && (error.code.startsWith("22") || error.code.startsWith("23"))
+
+export interface PgSession {
+  readonly query: <R extends Pg.QueryResultRow = Pg.QueryResultRow>(
+    text: string,
+    values?: ReadonlyArray<unknown>
+  ) => Effect.Effect<Pg.QueryResult<R>, PgFailure>
+  /** Streams `payload` (COPY text) into `COPY ... FROM STDIN`; the number of rows copied. */
+  readonly copyIn: (text: string, payload: Buffer) => Effect.Effect<number, PgFailure>
+}
+
+const ignore = () => {}
+
+export const pgSession = (table: string) =>
+  Effect.gen(function* () {
+    const { pool } = yield* PostgresDatabase
+    const client = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => pool.connect(),
+        catch: (cause) =>
+          new LoadError({ table, message: `cannot get a PostgreSQL connection: ${causeMessage(cause)}`, cause })
+      }).pipe(Effect.tap((client) => Effect.sync(() => client.on("error", ignore)))),
+      (client, exit) =>
+        Effect.sync(() => {
+          client.off("error", ignore)
+          client.release(Exit.isFailure(exit) ? true : undefined)
+        })
+    )
+    const session: PgSession = {
+      query: <R extends Pg.QueryResultRow>(text: string, values?: ReadonlyArray<unknown>) =>
+        Effect.tryPromise({
+          try: () => client.query<R>(text, values === undefined ? undefined : [...values]),
+          catch: failure
+        }),
+      copyIn: (text, payload) =>
+        Effect.async<number, PgFailure>((resume) => {
+          const stream = client.query(copyFrom(text))
+          let settled = false
+          stream.on("error", (error) => {
+            if (settled) return
+            settled = true
+            resume(Effect.fail(failure(error)))
+          })
+          stream.on("finish", () => {
+            if (settled) return
+            settled = true
+            resume(Effect.succeed(stream.rowCount))
+          })
+          stream.end(payload)
+        })
+    }
+    return session
+  })

@@ -1,0 +1,179 @@
+/**
+ * The SQLite database as the source of an export or a copy: its own read-only better-sqlite3 connection (the
+ * SQLite client of @effect/sql cannot stream), never writing to the bot's file, paged by rowid, the b-tree key.
+ * In WAL mode every page is read inside one read transaction, so all tables come from one consistent snapshot
+ * while the bot keeps writing; in rollback-journal mode a long read transaction would block the bot's writes,
+ * so each page is its own short read instead.
+ */
+import Database from "better-sqlite3"
+import { Context, Effect, Layer, Option, Stream } from "effect"
+import * as fs from "node:fs"
+import { resolve } from "node:path"
+import type { Table, TableName } from "../../domain/Tables.js"
+import type { SqliteCell } from "./ConversionRules.js"
+import { causeMessage, SourceError } from "./DataErrors.js"
+import { inspectSchema, type SchemaForm, type TableColumns } from "./SchemaForm.js"
+
+/** Cells in registry column order; a column the file lacks is NULL. */
+export type SourceRow = ReadonlyArray<SqliteCell>
+
+export interface SqliteSourceShape {
+  readonly path: string
+  readonly form: SchemaForm
+  /** Whether this project's schema migrations have upgraded the file (it has their bookkeeping table). */
+  readonly upgraded: boolean
+  /** Whether all reads come from one snapshot (WAL mode). */
+  readonly snapshot: boolean
+  readonly columns: (table: TableName) => TableColumns
+  readonly count: (table: TableName) => Effect.Effect<number, SourceError>
+  /** The table's rows in pages of up to `pageRows`, by rowid: memory holds one page at a time. */
+  readonly pages: (table: Table, pageRows: number) => Stream.Stream<ReadonlyArray<SourceRow>, SourceError>
+}
+
+export class SqliteSource extends Context.Tag("@repo/database/SqliteSource")<SqliteSource, SqliteSourceShape>() {}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+const open = (path: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        if (!fs.existsSync(path)) throw new Error("no such file")
+        if (!fs.statSync(path).isFile()) throw new Error("not a file")
+        const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 })
+        try {
+          // Opening is lazy: the first read finds out whether the file is a database at all.
+          db.prepare("SELECT count(*) FROM sqlite_master").get()
+        } catch (error) {
+          db.close()
+          throw error
+        }
+        return db
+      },
+      catch: (cause) =>
+        new SourceError({ path, message: `cannot open SQLite database ${path}: ${causeMessage(cause)}`, cause })
+    }),
+    (db) =>
+      Effect.sync(() => {
+        if (db.inTransaction) db.exec("ROLLBACK")
+        db.close()
+      })
+  )
+
+export const make = (file: string) =>
+  Effect.gen(function* () {
+    const path = resolve(file)
+    const db = yield* open(path)
+    const fail = (what: string) => (cause: unknown) =>
+      new SourceError({ path, message: `${what} in ${path}: ${causeMessage(cause)}`, cause })
+
+    const inspection = yield* Effect.try({
+      try: () =>
+        inspectSchema((table) =>
+          db
+            .prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)")
+            .all(table)
+            .map((r) => r.name)
+        ),
+      catch: fail("cannot read the schema")
+    })
+    if (inspection._tag === "Unknown") {
+      return yield* new SourceError({
+        path,
+        message: `${path} is not the bot's SQLite database: ${inspection.problem}`
+      })
+    }
+    const upgraded =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'effect_sql_migrations'").get() !==
+      undefined
+    const journalMode = String(db.pragma("journal_mode", { simple: true })).toLowerCase()
+    const snapshot = journalMode === "wal"
+    if (snapshot) {
+      // BEGIN is deferred: the snapshot is taken by the first read after it.
+      yield* Effect.try({
+        try: () => {
+          db.exec("BEGIN")
+          db.prepare("SELECT count(*) FROM sqlite_master").get()
+        },
+        catch: fail("cannot start a read transaction")
+      })
+    }
+
+    const columnsOf = (name: TableName): TableColumns => inspection.tables.get(name)!
+
+    const count = (name: TableName) =>
+      Effect.try({
+        try: () =>
+          Number(
+            db
+              .prepare(`SELECT count(*) FROM ${quote(name)}`)
+              .pluck()
+              .get()
+          ),
+        catch: fail(`cannot count ${name}`)
+      })
+
+    const pages = (table: Table, pageRows: number): Stream.Stream<ReadonlyArray<SourceRow>, SourceError> => {
+      const { present } = columnsOf(table.name)
+      const have = new Set(present)
+      const selectList = Object.keys(table.columns)
+        .map((name) => (have.has(name) ? quote(name) : `NULL AS ${quote(name)}`))
+        .join(", ")
+      const width = Object.keys(table.columns).length
+      return Stream.unwrap(
+        Effect.try({
+          try: () =>
+            db
+              .prepare(`SELECT ${selectList}, rowid FROM ${quote(table.name)} WHERE rowid > ? ORDER BY rowid LIMIT ?`)
+              .raw(true)
+              .safeIntegers(true),
+          catch: fail(`cannot read ${table.name}`)
+        }).pipe(
+          Effect.map((statement) =>
+            Stream.paginateEffect(-(2n ** 63n), (after: bigint) =>
+              Effect.try({
+                try: () => {
+                  // The rowid rides along as the last cell; it is the cursor of the next page.
+                  const rows = statement.all(after, pageRows) as Array<Array<SqliteCell>>
+                  const last = rows[rows.length - 1]
+                  const next =
+                    rows.length < pageRows || last === undefined ? Option.none() : Option.some(last[width] as bigint)
+                  return [rows as ReadonlyArray<SourceRow>, next] as const
+                },
+                catch: fail(`cannot read ${table.name}`)
+              })
+            )
+          )
+        )
+      )
+    }
+
+    return {
+      path,
+      form: inspection.form,
+      upgraded,
+      snapshot,
+      columns: columnsOf,
+      count,
+      pages
+    } satisfies SqliteSourceShape
+  })
+
+/** Opens `path` read-only for the scope of the layer. */
+export const layer = (path: string): Layer.Layer<SqliteSource, SourceError> => Layer.scoped(SqliteSource, make(path))
+
+/** Warnings about the source that do not stop a load but that the operator must see. */
+export const sourceWarnings = (source: SqliteSourceShape, names: ReadonlyArray<TableName>) => {
+  const warnings: Array<string> = []
+  for (const name of names) {
+    const { extra, missing } = source.columns(name)
+    if (extra.length > 0)
+      warnings.push(`${name}: source columns ${extra.join(", ")} are not in the target schema and are not copied`)
+    if (missing.length > 0)
+      warnings.push(`${name}: the source lacks ${missing.length} later columns; they load as NULL`)
+  }
+  if (!source.snapshot) {
+    warnings.push("the SQLite file is not in WAL mode: tables were read page by page, not from one snapshot")
+  }
+  return warnings
+}

@@ -1,0 +1,174 @@
+/**
+ * Every data quirk of the legacy schema, planted by the generator, handled without losing anything: each planted
+ * cell is either loaded (invalid JSON kept as a JSONB string, U+0000 removed, NULL booleans kept) or its row is in
+ * the rejects file with table, key, column and original value, and the summary counts all of it.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
+import { legacyLateProfileColumns } from "../../src/legacy/LegacySchema.js"
+import { copyData } from "../../src/migration/data/CopyData.js"
+import { exportData } from "../../src/migration/data/ExportData.js"
+import { importData } from "../../src/migration/data/ImportData.js"
+import type { LoadSummary } from "../../src/migration/data/LoadSummary.js"
+import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
+import { copyLayers, dump, freshPostgres, legacyDatabase, postgresLayer, withClient, withSqlite } from "./support/Fixtures.js"
+
+interface RejectRecord {
+  readonly table: string
+  readonly key: string
+  readonly kind: string
+  readonly reason: string
+  readonly column?: string
+  readonly value?: unknown
+  readonly row: Record<string, unknown>
+}
+
+const readRejects = (file: string): ReadonlyArray<RejectRecord> =>
+  fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as RejectRecord)
+
+const byTable = (summary: LoadSummary, table: string) => summary.tables.find((t) => t.table === table)!
+
+describe("legacy data quirks", () => {
+  it.scopedLive(
+    "loads or rejects every planted quirk, accounted for in the summary and the rejects file",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 2000, quirks: true })
+        const quirks = legacy.summary.quirks
+        const pg = yield* freshPostgres
+        const rejectsPath = join(legacy.dir, "rejects.jsonl")
+        const summary = yield* copyData({ rejectsPath }).pipe(Effect.provide(copyLayers(legacy.path, pg)))
+        const rejects = readRejects(rejectsPath)
+        const rejected = (table: string, key: string) => rejects.find((r) => r.table === table && r.key === key)
+        const pgValue = (table: string, id: string, column: string) =>
+          withClient(pg.plainUrl, async (c) => {
+            const r = await c.query(`SELECT (${column})::text AS v, 1 AS present FROM ${table} WHERE id = $1`, [id])
+            return r.rows[0] as { v: string | null; present: number } | undefined
+          })
+
+        // Every row read is written, skipped or rejected; every rejected row is in the file.
+        for (const t of summary.tables) expect(t.read).toBe(t.written + t.skipped + t.rejected)
+        expect(rejects.length).toBe(summary.totals.rejected)
+        expect(summary.rejectsFile).toBe(rejectsPath)
+
+        for (const quirk of quirks) {
+          switch (quirk.kind) {
+            case "invalid_json": {
+              const reject = rejected(quirk.table, quirk.id)
+              if (reject !== undefined) {
+                // Rejected for another reason (its parent was rejected): the text is kept in the rejects file.
+                expect(reject.row[quirk.column]).toBe(quirk.detail)
+                break
+              }
+              const row = yield* pgValue(quirk.table, quirk.id, `${quirk.column} #>> '{}'`)
+              const type = yield* pgValue(quirk.table, quirk.id, `jsonb_typeof(${quirk.column})`)
+              expect(type?.v).toBe("string")
+              expect(row?.v).toBe(quirk.detail)
+              break
+            }
+            case "nul_character": {
+              const original = yield* withSqlite(legacy.path, (db) =>
+                db.prepare(`SELECT ${quirk.column} FROM ${quirk.table} WHERE id = ?`).pluck().get(quirk.id)
+              )
+              const row = yield* pgValue(quirk.table, quirk.id, quirk.column)
+              expect(String(original)).toContain("\u0000")
+              expect(row?.v).toBe(String(original).replaceAll("\u0000", ""))
+              break
+            }
+            case "real_in_integer_column":
+            case "empty_text_in_numeric_column": {
+              const reject = rejected(quirk.table, quirk.id)
+              expect(reject?.kind).toBe("mismatch")
+              expect(reject?.column).toBe(quirk.column)
+              expect(reject?.row[quirk.column]).toEqual(reject?.value)
+              expect(reject?.reason).toMatch(quirk.kind === "empty_text_in_numeric_column" ? /TEXT ""/ : /REAL \d+\.5/)
+              expect(yield* pgValue(quirk.table, quirk.id, "id")).toBeUndefined()
+              break
+            }
+            case "null_boolean": {
+              const row = yield* pgValue(quirk.table, quirk.id, quirk.column)
+              expect(row?.present).toBe(1)
+              expect(row?.v).toBeNull()
+              break
+            }
+            case "orphan_row": {
+              const reject = rejected(quirk.table, quirk.id)
+              expect(reject?.kind).toBe("orphan")
+              expect(reject?.reason).toMatch(/no row in/)
+              expect(yield* pgValue(quirk.table, quirk.id, "id")).toBeUndefined()
+              break
+            }
+            case "fts_stale_after_update":
+            case "fts_stale_after_delete":
+              break
+          }
+        }
+
+        const count = (kind: string, table: string) => quirks.filter((q) => q.kind === kind && q.table === table).length
+        expect(byTable(summary, "messages").sanitized).toBe(count("nul_character", "messages"))
+        expect(byTable(summary, "queries").invalidJson).toBe(count("invalid_json", "queries"))
+        expect(byTable(summary, "user_analysis_history").invalidJson).toBe(count("invalid_json", "user_analysis_history"))
+        expect(byTable(summary, "queries").rejected).toBe(count("empty_text_in_numeric_column", "queries"))
+        // History rows of a rejected profile are orphans in PostgreSQL too, and say why.
+        const rejectedProfiles = rejects.filter((r) => r.table === "user_profiles").map((r) => r.row["user_id"])
+        const orphansOfRejected = rejects.filter(
+          (r) => r.table === "user_analysis_history" && rejectedProfiles.includes(r.row["user_id"])
+        )
+        expect(orphansOfRejected.length).toBeGreaterThan(0)
+        for (const r of orphansOfRejected) expect(r.reason).toMatch(/row was rejected in this run/)
+
+        // export + import handles the same quirks the same way.
+        const exportDir = join(legacy.dir, "export")
+        yield* exportData({ outDir: exportDir }).pipe(Effect.provide(SqliteSource.layer(legacy.path)))
+        const pg2 = yield* freshPostgres
+        const imported = yield* importData({ inDir: exportDir, rejectsPath: join(legacy.dir, "rejects2.jsonl") }).pipe(
+          Effect.provide(postgresLayer(pg2))
+        )
+        expect(imported.totals).toEqual(summary.totals)
+        expect(yield* dump(pg2.plainUrl)).toEqual(yield* dump(pg.plainUrl))
+        const key = (r: RejectRecord) => `${r.table}/${r.key}/${r.reason}`
+        expect(readRejects(join(legacy.dir, "rejects2.jsonl")).map(key).sort()).toEqual(rejects.map(key).sort())
+      }),
+    120_000
+  )
+
+  it.scopedLive(
+    "an early-form database (without the late user_profiles columns) loads NULL there",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 300, form: "early" })
+        const pg = yield* freshPostgres
+        const summary = yield* copyData({ rejectsPath: join(legacy.dir, "rejects.jsonl") }).pipe(
+          Effect.provide(copyLayers(legacy.path, pg))
+        )
+        expect(summary.sourceForm).toBe("early")
+        expect(summary.totals.rejected).toBe(0)
+        expect(summary.warnings.join("\n")).toMatch(/user_profiles: the source lacks 18 later columns/)
+        const profiles = byTable(summary, "user_profiles")
+        expect(profiles.written).toBe(legacy.summary.counts.user_profiles)
+        const nonNull = yield* withClient(pg.plainUrl, async (c) => {
+          const checks = legacyLateProfileColumns.map((col) => `count(${col})`).join(" + ")
+          return Number((await c.query(`SELECT ${checks} AS n FROM user_profiles`)).rows[0].n)
+        })
+        expect(nonNull).toBe(0)
+
+        const exportDir = join(legacy.dir, "export")
+        const exported = yield* exportData({ outDir: exportDir }).pipe(Effect.provide(SqliteSource.layer(legacy.path)))
+        expect(exported.schemaForm).toBe("early")
+        const metadata = JSON.parse(fs.readFileSync(join(exportDir, "_metadata.json"), "utf8"))
+        expect(metadata.source.schemaForm).toBe("early")
+        const pg2 = yield* freshPostgres
+        yield* importData({ inDir: exportDir, rejectsPath: join(legacy.dir, "rejects2.jsonl") }).pipe(
+          Effect.provide(postgresLayer(pg2))
+        )
+        expect(yield* dump(pg2.plainUrl)).toEqual(yield* dump(pg.plainUrl))
+      }),
+    120_000
+  )
+})

@@ -1,0 +1,170 @@
+/**
+ * Safe and resumable: an import or copy stopped at any point and run again ends in the same data as one
+ * uninterrupted run; a rerun changes nothing; rows already in PostgreSQL are skipped, or overwritten with
+ * `--on-conflict update`; nothing is deleted without `--truncate`.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Effect, Fiber, Layer } from "effect"
+import { join } from "node:path"
+import { copyData } from "../../src/migration/data/CopyData.js"
+import { exportData } from "../../src/migration/data/ExportData.js"
+import { importData } from "../../src/migration/data/ImportData.js"
+import { Progress } from "../../src/migration/data/Progress.js"
+import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
+import {
+  copyLayers,
+  countRows,
+  dump,
+  freshPostgres,
+  legacyDatabase,
+  postgresLayer,
+  rowVersions,
+  startCli,
+  withClient
+} from "./support/Fixtures.js"
+
+/** Progress that opens `gate` once `rows` rows of messages are done, so a test can stop a load mid-way. */
+const gateAfter = (rows: number, gate: Deferred.Deferred<void>) =>
+  Layer.succeed(Progress, {
+    table: (table) =>
+      Effect.sync(() => {
+        let done = 0
+        return {
+          advance: (n: number) =>
+            Effect.suspend(() => {
+              done += n
+              return table === "messages" && done >= rows ? Deferred.succeed(gate, undefined) : Effect.void
+            }),
+          done: Effect.void
+        }
+      })
+  })
+
+describe("resumable loads", () => {
+  it.scopedLive(
+    "an import interrupted mid-way resumes to the result of an uninterrupted run, and a rerun changes nothing",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 3000, quirks: true })
+        const exportDir = join(legacy.dir, "export")
+        yield* exportData({ outDir: exportDir }).pipe(Effect.provide(SqliteSource.layer(legacy.path)))
+        const reference = yield* freshPostgres
+        const resumed = yield* freshPostgres
+        const options = { inDir: exportDir, rejectsPath: join(legacy.dir, "rejects.jsonl"), batchRows: 100 }
+
+        const complete = yield* importData(options).pipe(Effect.provide(postgresLayer(reference)))
+
+        const gate = yield* Deferred.make<void>()
+        const running = yield* importData(options).pipe(
+          Effect.provide(Layer.merge(postgresLayer(resumed), gateAfter(1000, gate))),
+          Effect.fork
+        )
+        yield* Deferred.await(gate)
+        yield* Fiber.interrupt(running)
+        const partial = yield* countRows(resumed.plainUrl, "messages")
+        expect(partial).toBeGreaterThan(900)
+        expect(partial).toBeLessThan(2900)
+
+        const second = yield* importData(options).pipe(Effect.provide(postgresLayer(resumed)))
+        expect(second.totals.skipped).toBeGreaterThanOrEqual(partial)
+        expect(second.totals.written + second.totals.skipped).toBe(complete.totals.written)
+        expect(second.totals.rejected).toBe(complete.totals.rejected)
+        expect(yield* dump(resumed.plainUrl)).toEqual(yield* dump(reference.plainUrl))
+
+        const versions = yield* rowVersions(resumed.plainUrl)
+        const third = yield* importData(options).pipe(Effect.provide(postgresLayer(resumed)))
+        expect(third.totals.written).toBe(0)
+        expect(third.totals.skipped).toBe(complete.totals.written)
+        expect(yield* rowVersions(resumed.plainUrl)).toEqual(versions)
+      }),
+    120_000
+  )
+
+  it.scopedLive(
+    "a copy killed with SIGKILL resumes to the same data",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 6000 })
+        const reference = yield* freshPostgres
+        const killed = yield* freshPostgres
+        yield* copyData({ rejectsPath: join(legacy.dir, "r0.jsonl") }).pipe(
+          Effect.provide(copyLayers(legacy.path, reference))
+        )
+        // Creates the schema, so the count below can poll before the child gets that far.
+        yield* Layer.build(postgresLayer(killed))
+        const args = [
+          "copy",
+          "--sqlite",
+          legacy.path,
+          "--postgres",
+          killed.plainUrl,
+          "--batch-size",
+          "25",
+          "--jobs",
+          "1",
+          "--rejects",
+          join(legacy.dir, "r1.jsonl")
+        ]
+        const child = startCli(args)
+        const exited = Effect.async<number | null>((resume) => {
+          child.on("exit", (code) => resume(Effect.succeed(code)))
+        })
+        let atKill = 0
+        while (atKill < 500) {
+          yield* Effect.sleep("20 millis")
+          atKill = yield* countRows(killed.plainUrl, "messages")
+        }
+        child.kill("SIGKILL")
+        yield* exited
+        const afterKill = yield* countRows(killed.plainUrl, "messages")
+        expect(afterKill).toBeLessThan(6000)
+
+        const rerun = yield* copyData({ rejectsPath: join(legacy.dir, "r2.jsonl") }).pipe(
+          Effect.provide(copyLayers(legacy.path, killed))
+        )
+        expect(rerun.totals.skipped).toBeGreaterThanOrEqual(afterKill)
+        expect(yield* dump(killed.plainUrl)).toEqual(yield* dump(reference.plainUrl))
+      }),
+    120_000
+  )
+
+  it.scopedLive(
+    "rows already in PostgreSQL are kept unless --on-conflict update, and only --truncate deletes",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 200 })
+        const pg = yield* freshPostgres
+        const layers = copyLayers(legacy.path, pg)
+        const rejectsPath = join(legacy.dir, "rejects.jsonl")
+        yield* copyData({ rejectsPath }).pipe(Effect.provide(layers))
+        const original = yield* dump(pg.plainUrl)
+        const edit = (sql: string) => withClient(pg.plainUrl, (c) => c.query(sql))
+        // The bot (or a shadow write) changed a row and added one that SQLite does not have.
+        yield* edit(`UPDATE messages SET message_content = 'changed in PostgreSQL' WHERE id = 'msg-1'`)
+        yield* edit(
+          `INSERT INTO messages (id, timestamp, sender_type, message_content) VALUES ('only-in-pg', 1, 'human', 'x')`
+        )
+
+        const skip = yield* copyData({ rejectsPath }).pipe(Effect.provide(layers))
+        expect(skip.totals.written).toBe(0)
+        const content = (id: string) =>
+          withClient(pg.plainUrl, async (c) => {
+            const r = await c.query(`SELECT message_content FROM messages WHERE id = $1`, [id])
+            return r.rows[0]?.message_content as string | undefined
+          })
+        expect(yield* content("msg-1")).toBe("changed in PostgreSQL")
+
+        const update = yield* copyData({ rejectsPath, onConflict: "update" }).pipe(Effect.provide(layers))
+        expect(update.totals.updated).toBe(1)
+        expect(update.totals.written).toBe(1)
+        expect(yield* content("msg-1")).not.toBe("changed in PostgreSQL")
+        expect(yield* content("only-in-pg")).toBe("x")
+
+        const truncated = yield* copyData({ rejectsPath, truncate: true }).pipe(Effect.provide(layers))
+        expect(truncated.truncated).toBe(true)
+        expect(yield* content("only-in-pg")).toBeUndefined()
+        expect(yield* dump(pg.plainUrl)).toEqual(original)
+      }),
+    120_000
+  )
+})

@@ -1,0 +1,184 @@
+/**
+ * `omega-db status` for the environments an operator meets: nothing configured, a migration in progress, a
+ * typo in a flag, READ without SHADOW, PostgreSQL down. Each is reported as lines of the report, never a crash,
+ * and nothing is created or changed by looking.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Context, Effect, Layer, Option, Redacted } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
+import { readWithoutShadowMessage } from "../../src/config/ModeConfig.js"
+import * as PostgresDatabase from "../../src/layers/PostgresDatabase.js"
+import * as SqliteDatabase from "../../src/layers/SqliteDatabase.js"
+import { generateLegacyDatabase } from "../../src/legacy/LegacyDatabaseGenerator.js"
+import { renderStatusText } from "../../src/status/RenderStatus.js"
+import { status, type StatusFlags } from "../../src/status/Status.js"
+import { tempDir, tempPostgresUrl } from "../support/TestDatabases.js"
+
+const noFlags: StatusFlags = { sqlite: Option.none(), postgres: Option.none() }
+
+/** Status as the CLI computes it, with `env` as the whole configuration. */
+const statusIn = (env: Record<string, string>, flags: StatusFlags = noFlags) =>
+  status(flags).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+
+/** A small legacy database, upgraded as the bot upgrades it on start. */
+const upgradedSqlite = (dir: string) =>
+  Effect.gen(function* () {
+    const filename = join(dir, "bot.db")
+    yield* generateLegacyDatabase({ path: filename, form: "early", messages: 60 })
+    yield* Effect.scoped(Layer.build(SqliteDatabase.layer({ filename, busyTimeoutMs: 1000, migrate: true })))
+    return filename
+  })
+
+/** Opens a database for the test's scope. */
+const open = <I, S>(tag: Context.Tag<I, S>, layer: Layer.Layer<I, unknown>) =>
+  Effect.map(Layer.build(layer), (context) => Context.get(context, tag))
+
+describe("omega-db status", () => {
+  it.scoped("with nothing configured: SQLite only, PostgreSQL not configured, and no file created", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const missing = join(dir, "nowhere", "omega.db")
+      const report = yield* statusIn({ SQLITE_PATH: missing })
+      expect(report.mode).toMatchObject({ valid: true, description: "sqlite only", primary: "sqlite", shadow: null })
+      expect(report.variables.map((v) => [v.name, v.value, v.problem])).toEqual([
+        ["USE_POSTGRES_PRIMARY", null, null],
+        ["USE_POSTGRES_READ", null, null],
+        ["USE_POSTGRES_SHADOW", null, null]
+      ])
+      expect(report.sqlite).toEqual({ state: "missing", path: missing, source: "SQLITE_PATH" })
+      expect(report.postgres).toEqual({ state: "not-configured" })
+      expect(report.journal.waiting).toBeNull()
+      expect(report.migration.stage).toBe("not started: PostgreSQL is not configured")
+      const text = renderStatusText(report)
+      expect(text).toContain("Mode        sqlite only")
+      expect(text).toContain(`SQLite      ${missing} (SQLITE_PATH): no database there`)
+      expect(text).toContain("PostgreSQL  not configured (set POSTGRES_URL, DATABASE_PUBLIC_URL or DATABASE_URL")
+      expect(text).toContain("dual-write: each write committed on the primary")
+      expect(fs.existsSync(missing)).toBe(false)
+      expect(fs.existsSync(join(dir, "nowhere"))).toBe(false)
+    })
+  )
+
+  it.scoped("during shadow writing: the guide's phase, both databases, their rows and the journal", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const sqlitePath = yield* upgradedSqlite(dir)
+      const pg = yield* tempPostgresUrl
+      const { sql } = yield* open(
+        PostgresDatabase.PostgresDatabase,
+        PostgresDatabase.layer({ url: Redacted.make(pg.url), poolSize: 1, connectTimeoutMs: 5000, migrate: true })
+      )
+      yield* sql`INSERT INTO messages (id, user_id, message_content, sender_type, timestamp) VALUES ('m1', 'u', 'hi', 'human', 1)`
+      const env = { USE_POSTGRES_SHADOW: "true", SQLITE_PATH: sqlitePath, DATABASE_URL: pg.url }
+
+      const report = yield* statusIn(env)
+      expect(report.mode).toMatchObject({
+        valid: true,
+        description: "sqlite primary, shadow writes to postgres, reads from sqlite",
+        guidePhase: "phase 4: shadow writing"
+      })
+      expect(report.variables.find((v) => v.name === "USE_POSTGRES_SHADOW")?.value).toBe("true")
+      if (report.sqlite.state !== "ok" || report.postgres.state !== "ok") throw new Error("both should be readable")
+      expect(report.sqlite.database.form).toBe("full")
+      expect(report.sqlite.database.pendingMigrations).toEqual([])
+      expect(report.sqlite.database.rows.messages).toBeGreaterThanOrEqual(60)
+      expect(report.postgres.source).toBe("DATABASE_URL")
+      expect(report.postgres.target).toBe(`127.0.0.1:5432/${pg.name}`)
+      expect(report.postgres.database.appliedMigrations).toEqual(["1_initial_schema", "2_shadow_journal"])
+      expect(report.postgres.database.rows.messages).toBe(1)
+      expect(report.journal).toEqual({ waiting: 0, toPostgres: 0, toSqlite: 0 })
+      expect(report.migration.next).toBe("once the journal stays empty: USE_POSTGRES_READ=true (phase 5)")
+      const text = renderStatusText(report)
+      expect(text).toContain(`127.0.0.1:5432/${pg.name} (DATABASE_URL): PostgreSQL`)
+      expect(text).toContain("migrations 2/2 applied")
+      expect(text).toContain("Journal     empty: no shadow writes waiting")
+
+      // A shadow write the shadow missed waits in the primary's journal: status names it and says what to do.
+      const sqlite = yield* open(
+        SqliteDatabase.SqliteDatabase,
+        SqliteDatabase.layer({ filename: sqlitePath, busyTimeoutMs: 1000, migrate: false })
+      )
+      yield* sqlite.sql`INSERT INTO shadow_journal (target, operation, aggregate_key, payload, error, attempts,
+        recorded_at) VALUES ('postgres', 'InsertMessage', 'message:x', '{}', 'connection refused', 5, 1)`
+      const behind = yield* statusIn(env)
+      expect(behind.journal).toEqual({ waiting: 1, toPostgres: 1, toSqlite: 0 })
+      expect(behind.migration.next).toBe("replay the 1 journaled shadow writes: omega-db repair")
+      expect(renderStatusText(behind)).toContain("1 shadow writes waiting (1 for PostgreSQL, 0 for SQLite)")
+    })
+  )
+
+  it.scoped("a flag value that is not true/false is reported with the variable, and no mode is claimed", () =>
+    Effect.gen(function* () {
+      const report = yield* statusIn({ USE_POSTGRES_SHADOW: "ture", SQLITE_PATH: "/nonexistent/omega.db" })
+      expect(report.mode).toEqual({
+        valid: false,
+        problem: 'no mode is selected: USE_POSTGRES_SHADOW must be "true" or "false", got "ture"'
+      })
+      expect(report.variables.find((v) => v.name === "USE_POSTGRES_SHADOW")).toMatchObject({
+        value: "ture",
+        problem: 'USE_POSTGRES_SHADOW must be "true" or "false", got "ture"'
+      })
+      const text = renderStatusText(report)
+      expect(text).toContain('Mode        INVALID: no mode is selected: USE_POSTGRES_SHADOW must be "true" or "false"')
+      expect(text).toContain('USE_POSTGRES_SHADOW  = "ture"  INVALID:')
+    })
+  )
+
+  it.scoped("READ without SHADOW is refused with the reason, the rest of the report still there", () =>
+    Effect.gen(function* () {
+      const report = yield* statusIn({ USE_POSTGRES_READ: "true", SQLITE_PATH: "/nonexistent/omega.db" })
+      expect(report.mode).toEqual({ valid: false, problem: readWithoutShadowMessage })
+      expect(report.variables.every((v) => v.problem === null)).toBe(true)
+      expect(report.postgres.state).toBe("not-configured")
+      expect(renderStatusText(report)).toContain(`Mode        INVALID: ${readWithoutShadowMessage}`)
+    })
+  )
+
+  it.scoped(
+    "PostgreSQL configured but unreachable is a line, not a failure; --postgres wins over the environment",
+    () =>
+      Effect.gen(function* () {
+        const report = yield* statusIn(
+          { USE_POSTGRES_PRIMARY: "true", POSTGRES_URL: "postgres://bot:secret@127.0.0.1:5432/postgres" },
+          {
+            sqlite: Option.some("/nonexistent/omega.db"),
+            postgres: Option.some(Redacted.make("postgres://bot:secret@127.0.0.1:1/bot"))
+          }
+        )
+        expect(report.mode).toMatchObject({ valid: true, description: "postgres only" })
+        expect(report.sqlite).toMatchObject({ state: "missing", source: "--sqlite" })
+        expect(report.postgres).toMatchObject({ state: "unreachable", target: "127.0.0.1:1/bot", source: "--postgres" })
+        expect(report.migration).toEqual({
+          stage: "unknown: PostgreSQL could not be read",
+          next: "check the URL and that the server is up"
+        })
+        const text = renderStatusText(report)
+        expect(text).toMatch(
+          /PostgreSQL {2}127\.0\.0\.1:1\/bot \(--postgres\): unreachable: cannot connect to PostgreSQL: .*ECONNREFUSED/
+        )
+        expect(text).not.toContain("secret")
+      })
+  )
+
+  it.scoped("PostgreSQL reachable without the schema: phase 1 is the next step", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const sqlitePath = yield* upgradedSqlite(dir)
+      const pg = yield* tempPostgresUrl
+      const report = yield* statusIn({ SQLITE_PATH: sqlitePath, POSTGRES_URL: pg.url })
+      expect(report.migration).toEqual({
+        stage: "phase 1 (schema) not done on PostgreSQL",
+        next: "run omega-db schema"
+      })
+      expect(renderStatusText(report)).toContain("no tables yet (run omega-db schema)")
+      // Status only reads: still no table there afterwards.
+      const { sql } = yield* open(
+        PostgresDatabase.PostgresDatabase,
+        PostgresDatabase.layer({ url: Redacted.make(pg.url), poolSize: 1, connectTimeoutMs: 5000, migrate: false })
+      )
+      const tables = yield* sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`
+      expect(tables).toEqual([])
+    })
+  )
+})
