@@ -34,7 +34,10 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "2" },
     indexes: { type: "string", default: "deferred" },
     only: { type: "string" },
-    admin: { type: "string", default: process.env["BENCH_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres" }
+    admin: {
+      type: "string",
+      default: process.env["BENCH_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"
+    }
   }
 })
 
@@ -109,17 +112,19 @@ const withClient = async <A>(url: string, f: (c: Pg.Client) => Promise<A>) => {
 
 /** The secondary indexes a deferred load may drop: not unique, not backing a constraint (as DeferredIndexes.ts). */
 const secondaryIndexes = (url: string) =>
-  withClient(url, async (c) =>
-    (
-      await c.query<{ name: string; definition: string }>(
-        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+  withClient(
+    url,
+    async (c) =>
+      (
+        await c.query<{ name: string; definition: string }>(
+          `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
            JOIN pg_namespace n ON n.oid = t.relnamespace
           WHERE n.nspname = 'public' AND NOT i.indisunique AND NOT i.indisprimary
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             AND t.relname <> 'shadow_journal'`
-      )
-    ).rows
+        )
+      ).rows
   )
 
 /** Row counts, index count and constraint validity after a load: a contender only counts if it loaded it all. */
@@ -239,11 +244,14 @@ const floor: Contender = {
     const sq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
     const lines = ["set -e -o pipefail"]
     const indexes = mode === "deferred" ? await secondaryIndexes(url) : []
-    if (indexes.length > 0) lines.push(`psql -X -q ${sq(url)} -c ${sq(indexes.map((i) => `DROP INDEX "${i.name}";`).join(" "))}`)
+    if (indexes.length > 0)
+      lines.push(`psql -X -q ${sq(url)} -c ${sq(indexes.map((i) => `DROP INDEX "${i.name}";`).join(" "))}`)
     for (const table of tables) {
       const names = Object.keys(table.columns)
       // Booleans as t/f; every other value as SQLite prints it (JSON text goes into JSONB as is).
-      const select = names.map((n) => (table.columns[n]!.kind === "boolean" ? `CASE ${n} WHEN 1 THEN 't' WHEN 0 THEN 'f' END` : `"${n}"`))
+      const select = names.map((n) =>
+        table.columns[n]!.kind === "boolean" ? `CASE ${n} WHEN 1 THEN 't' WHEN 0 THEN 'f' END` : `"${n}"`
+      )
       lines.push(
         `sqlite3 -csv ${sq(db)} ${sq(`SELECT ${select.join(", ")} FROM ${table.name}`)} | psql -X -q ${sq(url)} -c ${sq(`\\copy ${table.name} (${names.map((n) => `"${n}"`).join(", ")}) FROM STDIN WITH (FORMAT csv)`)}`
       )
@@ -290,7 +298,10 @@ const main = async () => {
     const rows = Object.values(expected).reduce((a, b) => a + b, 0)
     const probe = await freshDatabase(`omega_bench_probe`)
     const indexCount = Number(
-      await withClient(probe, async (c) => (await c.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n)
+      await withClient(
+        probe,
+        async (c) => (await c.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n
+      )
     )
     await adminQuery(`DROP DATABASE IF EXISTS omega_bench_probe WITH (FORCE)`)
     for (const mode of indexModes) {
@@ -313,9 +324,13 @@ const main = async () => {
           const problems =
             measured.code === 0
               ? await checkLoaded(url, expected, indexCount)
-              : [`exit ${measured.code}: ${(measured.stderr || measured.stdout).trim().split("\n").slice(-3).join(" / ")}`]
+              : [
+                  `exit ${measured.code}: ${(measured.stderr || measured.stdout).trim().split("\n").slice(-3).join(" / ")}`
+                ]
           await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-          log(`  ${measured.wallSeconds.toFixed(2)} s, ${measured.peakRssMb.toFixed(0)} MB${problems.length ? `, ${problems.join("; ")}` : ""}`)
+          log(
+            `  ${measured.wallSeconds.toFixed(2)} s, ${measured.peakRssMb.toFixed(0)} MB${problems.length ? `, ${problems.join("; ")}` : ""}`
+          )
           result.wall = Math.min(result.wall, measured.wallSeconds)
           result.rss = Math.max(result.rss, measured.peakRssMb)
           result.problems.push(...problems)
@@ -326,7 +341,8 @@ const main = async () => {
   report()
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 const report = () => {
   const header = ["messages", "indexes", "contender", "wall s", "rows/s", "peak RSS MB", "vs floor", "loaded"]
@@ -339,7 +355,9 @@ const report = () => {
       Number.isFinite(r.wall) ? fmt(r.wall, 2) : "-",
       Number.isFinite(r.wall) ? fmt(r.rows / r.wall) : "-",
       fmt(r.rss),
-      floorResult && Number.isFinite(floorResult.wall) && Number.isFinite(r.wall) ? `${fmt(r.wall / floorResult.wall, 2)}x` : "-",
+      floorResult && Number.isFinite(floorResult.wall) && Number.isFinite(r.wall)
+        ? `${fmt(r.wall / floorResult.wall, 2)}x`
+        : "-",
       r.problems.length === 0 ? "all rows" : r.problems[0]!
     ]
   })

@@ -18,7 +18,10 @@ v8.setFlagsFromString("--heap-growing-percent=50")
 
 /** The newest modification time among the sources (files and directories, so deletions count too). */
 const newestSource = () => {
-  let newest = Math.max(fs.statSync(path.join(root, "package.json")).mtimeMs, fs.statSync(fileURLToPath(import.meta.url)).mtimeMs)
+  let newest = Math.max(
+    fs.statSync(path.join(root, "package.json")).mtimeMs,
+    fs.statSync(fileURLToPath(import.meta.url)).mtimeMs
+  )
   const walk = (dir) => {
     newest = Math.max(newest, fs.statSync(dir).mtimeMs)
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -52,7 +55,9 @@ const build = async () => {
     target: "node20",
     // Native or CommonJS packages with optional requires stay in node_modules.
     external: ["better-sqlite3", "pg", "pg-native", "pg-copy-streams", "cli-progress"],
-    banner: { js: `import { createRequire as __omegaRequire } from "node:module"; const require = __omegaRequire(import.meta.url);` },
+    banner: {
+      js: `import { createRequire as __omegaRequire } from "node:module"; const require = __omegaRequire(import.meta.url);`
+    },
     logLevel: "silent"
   })
   // Atomic: a concurrent run sees the old bundle or the new one, never half of one.

@@ -64,7 +64,10 @@ export const renderSchemaSummary = (summary: SchemaSummary): string =>
     `SQLite ${summary.sqlite.path} (${summary.sqlite.formBefore} schema before): ` +
       (summary.sqlite.applied.length === 0 ? "already up to date" : `applied ${summary.sqlite.applied.join(", ")}`),
     `PostgreSQL ${summary.postgres.target}: ` +
-      (summary.postgres.applied.length === 0 ? "already up to date" : `applied ${summary.postgres.applied.join(", ")}`)
+      (summary.postgres.applied.length === 0 ? "already up to date" : `applied ${summary.postgres.applied.join(", ")}`),
+    ...(summary.postgres.restoredIndexes.length > 0
+      ? [`rebuilt indexes an interrupted load had deferred: ${summary.postgres.restoredIndexes.join(", ")}`]
+      : [])
   ].join("\n")
 
 /** Prints `summary` as JSON or through `render`. */

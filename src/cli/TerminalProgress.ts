@@ -25,7 +25,8 @@ const terminal = Effect.acquireRelease(
           const started = performance.now()
           const bar = bars.create(Math.max(total, 0), 0, { table: table.padEnd(22), rate: "0" })
           let done = 0
-          const rate = () => Math.round(done / Math.max((performance.now() - started) / 1000, 0.001)).toLocaleString("en-US")
+          const rate = () =>
+            Math.round(done / Math.max((performance.now() - started) / 1000, 0.001)).toLocaleString("en-US")
           return {
             advance: (rows) =>
               Effect.sync(() => {
@@ -49,5 +50,7 @@ const terminal = Effect.acquireRelease(
 /** Bars when stderr is a terminal, silence otherwise. */
 export const TerminalProgressLive: Layer.Layer<Progress> = Layer.scoped(
   Progress,
-  process.stderr.isTTY ? Effect.map(terminal, ({ progress }) => progress) : Effect.succeed<ProgressShape>({ table: () => Effect.succeed({ advance: () => Effect.void, done: Effect.void }) })
+  process.stderr.isTTY
+    ? Effect.map(terminal, ({ progress }) => progress)
+    : Effect.succeed<ProgressShape>({ table: () => Effect.succeed({ advance: () => Effect.void, done: Effect.void }) })
 )

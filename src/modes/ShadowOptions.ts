@@ -14,7 +14,8 @@ export interface ShadowOptions {
   /**
    * How long a lane that found fewer than `batchSize` writes waits for more before applying them. A few
    * milliseconds turn a steady trickle into fewer, larger shadow commits: less CPU, and far fewer disk flushes
-   * competing with the primary's own.
+   * competing with the primary's own (see bench/shadow-bench.ts). A read waiting for its own write, a flush or
+   * the shutdown drain cuts the linger short, so it never delays a caller.
    */
   readonly batchLinger: Duration.Duration
   /** Attempts per shadow batch when the error is transient (connection lost, busy database). */
@@ -38,9 +39,9 @@ export interface ShadowOptions {
 
 export const defaultShadowOptions: ShadowOptions = {
   queueCapacity: 10_000,
-  lanes: 8,
+  lanes: 4,
   batchSize: 100,
-  batchLinger: Duration.millis(5),
+  batchLinger: Duration.millis(20),
   retryAttempts: 5,
   retryBaseDelay: Duration.millis(50),
   retryMaxDelay: Duration.seconds(2),

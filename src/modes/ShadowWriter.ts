@@ -17,7 +17,7 @@
  *   caller's fiber and never inside the primary's transaction (see STYLE.md, "A trap in @effect/sql v3"). Journal
  *   inserts likewise run after the shadow batch's transaction has ended.
  */
-import { Chunk, Duration, Effect, Fiber, Metric, Queue, Schedule, type Scope } from "effect"
+import { Chunk, Deferred, Duration, Effect, Fiber, FiberId, Metric, Queue, Schedule, type Scope } from "effect"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import { aggregateKey, type WriteOp } from "../domain/WriteOp.js"
 import type { Store } from "../store/Store.js"
@@ -419,6 +419,21 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     }
 
     const lingerMillis = Duration.toMillis(options.batchLinger)
+    /**
+     * Completed (and replaced) when someone waits for the shadow: a read that wants its own write, a flush, the
+     * shutdown drain. Lingering lanes then apply at once instead of finishing their linger.
+     */
+    let stopLinger = yield* Deferred.make<void>()
+    const hurry = Effect.suspend(() => {
+      const current = stopLinger
+      stopLinger = Deferred.unsafeMake<void>(FiberId.none)
+      return Deferred.succeed(current, undefined)
+    })
+    const awaitResolved = (timeout: Duration.Duration) =>
+      Effect.suspend(() => {
+        const seq = watermark.issued()
+        return watermark.current() >= seq ? Effect.succeed(true) : Effect.zipRight(hurry, watermark.awaitSeq(seq, timeout))
+      })
 
     /**
      * Up to `batchSize` writes, waiting `batchLinger` for more when the first take comes up short. Runs
@@ -432,7 +447,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         const first = Chunk.toReadonlyArray(chunk)
         lane.inFlight = first
         if (lingerMillis <= 0 || first.length >= options.batchSize) return Effect.succeed(first)
-        return restore(Effect.sleep(options.batchLinger)).pipe(
+        return restore(Effect.raceFirst(Effect.sleep(options.batchLinger), Deferred.await(stopLinger))).pipe(
           Effect.zipRight(Queue.takeUpTo(lane.queue, options.batchSize - first.length)),
           Effect.map((more) => {
             lane.inFlight = [...first, ...Chunk.toReadonlyArray(more)]
@@ -521,7 +536,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
       Effect.gen(function* () {
         closing = true
         const pending = depth
-        const drained = yield* watermark.awaitSeq(watermark.issued(), options.drainTimeout)
+        const drained = yield* awaitResolved(options.drainTimeout)
         yield* Fiber.interruptAll(laneFibers)
         const left: Array<Item> = []
         for (const lane of lanes) {
@@ -546,7 +561,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     return {
       target,
       submit,
-      awaitSubmitted: (timeout) => watermark.awaitSeq(watermark.issued(), timeout),
+      awaitSubmitted: awaitResolved,
       inSync,
       queueDepth: () => depth,
       countRead: (servedBy) => {
@@ -554,7 +569,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         else counts.readsFromPrimary++
       },
       snapshot,
-      flush: (timeout) => watermark.awaitSeq(watermark.issued(), Duration.decode(timeout)),
+      flush: (timeout) => awaitResolved(Duration.decode(timeout)),
       replay
     } satisfies ShadowWriter
   })

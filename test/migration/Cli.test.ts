@@ -73,7 +73,9 @@ describe("omega-db CLI", () => {
         const rejects = join(legacy.dir, "rejects.jsonl")
         const imported = yield* runCli(["import", "--postgres", pg.plainUrl, "--in", out, "--rejects", rejects])
         expect(imported.code).toBe(0)
-        expect(imported.stdout).toMatch(/table name\s+read\s+written\s+skipped\s+rejected\s+sanitized\s+bad json\s+time/)
+        expect(imported.stdout).toMatch(
+          /table name\s+read\s+written\s+skipped\s+rejected\s+sanitized\s+bad json\s+time/
+        )
         expect(imported.stdout).toMatch(/Total import time\s+\d+\s+\d+\s+0\s+0/)
         const rerun = yield* runCli(["import", "--postgres", pg.plainUrl, "--in", out, "--rejects", rejects, "--json"])
         expect(rerun.code).toBe(0)
@@ -94,7 +96,9 @@ describe("omega-db CLI", () => {
         const rejects = join(legacy.dir, "rejects.jsonl")
         const copied = yield* runCli(["copy", "--sqlite", legacy.path, "--postgres", pg.plainUrl, "--rejects", rejects])
         expect(copied.code).toBe(2)
-        expect(copied.stderr).toMatch(/omega-db: \d+ rows were not loaded; they are listed with their reasons in .*rejects\.jsonl/)
+        expect(copied.stderr).toMatch(
+          /omega-db: \d+ rows were not loaded; they are listed with their reasons in .*rejects\.jsonl/
+        )
         expect(fs.readFileSync(rejects, "utf8").split("\n").filter(Boolean).length).toBeGreaterThan(0)
       }),
     120_000
@@ -129,14 +133,19 @@ describe("omega-db CLI", () => {
         // Not a SQLite file at all, or not the bot's database.
         const text = join(legacy.dir, "notes.txt")
         fs.writeFileSync(text, "hello, this is not a database, but it is long enough to look like a file header.\n")
-        expectFailure(yield* runCli(["export", "--sqlite", text, "--out", join(legacy.dir, "y")]), /file is not a database/)
+        expectFailure(
+          yield* runCli(["export", "--sqlite", text, "--out", join(legacy.dir, "y")]),
+          /file is not a database/
+        )
         const other = join(legacy.dir, "other.db")
         yield* withSqlite(other, (d) => d.exec("CREATE TABLE t (x)"))
         expectFailure(
           yield* runCli(["schema", "--sqlite", other, "--postgres", pg.plainUrl]),
           /is not the bot's SQLite database: it has none of the bot's tables/
         )
-        expect((yield* withSqlite(other, (d) => d.prepare("SELECT count(*) FROM sqlite_master").pluck().get())) as number).toBe(1)
+        expect(
+          (yield* withSqlite(other, (d) => d.prepare("SELECT count(*) FROM sqlite_master").pluck().get())) as number
+        ).toBe(1)
 
         // Unknown table, on the command line or in the metadata.
         expectFailure(

@@ -13,7 +13,15 @@ import { exportData } from "../../src/migration/data/ExportData.js"
 import { importData } from "../../src/migration/data/ImportData.js"
 import type { LoadSummary } from "../../src/migration/data/LoadSummary.js"
 import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
-import { copyLayers, dump, freshPostgres, legacyDatabase, postgresLayer, withClient, withSqlite } from "./support/Fixtures.js"
+import {
+  copyLayers,
+  dump,
+  freshPostgres,
+  legacyDatabase,
+  postgresLayer,
+  withClient,
+  withSqlite
+} from "./support/Fixtures.js"
 
 interface RejectRecord {
   readonly table: string
@@ -113,7 +121,9 @@ describe("legacy data quirks", () => {
         const count = (kind: string, table: string) => quirks.filter((q) => q.kind === kind && q.table === table).length
         expect(byTable(summary, "messages").sanitized).toBe(count("nul_character", "messages"))
         expect(byTable(summary, "queries").invalidJson).toBe(count("invalid_json", "queries"))
-        expect(byTable(summary, "user_analysis_history").invalidJson).toBe(count("invalid_json", "user_analysis_history"))
+        expect(byTable(summary, "user_analysis_history").invalidJson).toBe(
+          count("invalid_json", "user_analysis_history")
+        )
         expect(byTable(summary, "queries").rejected).toBe(count("empty_text_in_numeric_column", "queries"))
         // History rows of a rejected profile are orphans in PostgreSQL too, and say why.
         const rejectedProfiles = rejects.filter((r) => r.table === "user_profiles").map((r) => r.row["user_id"])

@@ -6,6 +6,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer } from "effect"
 import { join } from "node:path"
+import * as SqliteDatabase from "../../src/layers/SqliteDatabase.js"
+import { applySchema } from "../../src/migration/data/ApplySchema.js"
 import { copyData } from "../../src/migration/data/CopyData.js"
 import { exportData } from "../../src/migration/data/ExportData.js"
 import { importData } from "../../src/migration/data/ImportData.js"
@@ -14,7 +16,9 @@ import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
 import {
   copyLayers,
   countRows,
+  deferredIndexRecords,
   dump,
+  indexDefinitions,
   freshPostgres,
   legacyDatabase,
   postgresLayer,
@@ -61,6 +65,18 @@ describe("resumable loads", () => {
         )
         yield* Deferred.await(gate)
         yield* Fiber.interrupt(running)
+        // Interrupted after the indexes of messages were deferred: `schema` rebuilds them on its own.
+        expect(yield* deferredIndexRecords(resumed.plainUrl)).toContain("idx_messages_fts")
+        const schema = yield* applySchema.pipe(
+          Effect.provide(
+            Layer.merge(
+              SqliteDatabase.layer({ filename: legacy.path, busyTimeoutMs: 5000, migrate: false }),
+              postgresLayer({ ...resumed, migrate: false })
+            )
+          )
+        )
+        expect(schema.postgres.restoredIndexes).toContain("idx_messages_fts")
+        expect(yield* indexDefinitions(resumed.plainUrl)).toEqual(yield* indexDefinitions(reference.plainUrl))
         const partial = yield* countRows(resumed.plainUrl, "messages")
         expect(partial).toBeGreaterThan(900)
         expect(partial).toBeLessThan(2900)
@@ -70,6 +86,7 @@ describe("resumable loads", () => {
         expect(second.totals.written + second.totals.skipped).toBe(complete.totals.written)
         expect(second.totals.rejected).toBe(complete.totals.rejected)
         expect(yield* dump(resumed.plainUrl)).toEqual(yield* dump(reference.plainUrl))
+        expect(yield* indexDefinitions(resumed.plainUrl)).toEqual(yield* indexDefinitions(reference.plainUrl))
 
         const versions = yield* rowVersions(resumed.plainUrl)
         const third = yield* importData(options).pipe(Effect.provide(postgresLayer(resumed)))
@@ -118,12 +135,19 @@ describe("resumable loads", () => {
         yield* exited
         const afterKill = yield* countRows(killed.plainUrl, "messages")
         expect(afterKill).toBeLessThan(6000)
+        // The killed load had deferred the secondary indexes of messages; their definitions survived it.
+        const deferred = yield* deferredIndexRecords(killed.plainUrl)
+        expect(deferred).toContain("idx_messages_fts")
+        const expectedIndexes = yield* indexDefinitions(reference.plainUrl)
+        expect(yield* indexDefinitions(killed.plainUrl)).not.toEqual(expectedIndexes)
 
         const rerun = yield* copyData({ rejectsPath: join(legacy.dir, "r2.jsonl") }).pipe(
           Effect.provide(copyLayers(legacy.path, killed))
         )
         expect(rerun.totals.skipped).toBeGreaterThanOrEqual(afterKill)
         expect(yield* dump(killed.plainUrl)).toEqual(yield* dump(reference.plainUrl))
+        expect(yield* indexDefinitions(killed.plainUrl)).toEqual(expectedIndexes)
+        expect(yield* deferredIndexRecords(killed.plainUrl)).toBeUndefined()
       }),
     120_000
   )

@@ -26,7 +26,7 @@ const plantEdgeRows = (path: string) =>
     ).run(
       "edge-msg-1",
       1_700_000_123_456,
-      "Zoë \\ \"quoted\"",
+      'Zoë \\ "quoted"',
       "tab\there\nnew line\r\nback\\slash 日本語 🎉 ''",
       '"just a string"',
       "[]",

@@ -9,10 +9,7 @@ import { TerminalProgressLive } from "../TerminalProgress.js"
 
 const options = {
   ...shared,
-  out: Options.text("out").pipe(
-    Options.withDescription("the export directory"),
-    Options.withDefault(defaultExportDir)
-  ),
+  out: Options.text("out").pipe(Options.withDescription("the export directory"), Options.withDefault(defaultExportDir)),
   force: Options.boolean("force").pipe(Options.withDescription("replace an existing export in --out")),
   tables: Options.text("table").pipe(
     Options.withDescription("export only this table (repeatable; default: all six)"),

@@ -12,4 +12,6 @@ export const schemaCommand = Command.make("schema", shared, (flags) =>
     ),
     Effect.flatMap((summary) => printSummary(summary, flags.json, renderSchemaSummary))
   )
-).pipe(Command.withDescription("Phase 1: create the PostgreSQL schema and upgrade the SQLite file in place (idempotent)"))
+).pipe(
+  Command.withDescription("Phase 1: create the PostgreSQL schema and upgrade the SQLite file in place (idempotent)")
+)

@@ -1,6 +1,6 @@
 /**
  * `schema` (phase 1): the PostgreSQL migrations applied and the SQLite file upgraded in place, both through the
- * @effect/sql Migrator, so a second run applies nothing. The SQLite file must already be the bot's database (or
+ * @effect/sql Migrator, so a second run applies nothing; and any index a killed load deferred is rebuilt. The SQLite file must already be the bot's database (or
  * empty): a file of another application is refused rather than given six new tables.
  */
 import { SqlClient } from "@effect/sql"
@@ -9,6 +9,7 @@ import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import { SqliteDatabase } from "../../layers/SqliteDatabase.js"
 import { runSchemaMigrations } from "../schema/runSchemaMigrations.js"
 import { SourceError } from "./DataErrors.js"
+import { rebuildIndexes } from "./DeferredIndexes.js"
 import { targetName } from "./LoadTables.js"
 import { inspectSchema } from "./SchemaForm.js"
 
@@ -23,6 +24,8 @@ export interface SchemaSummary {
   readonly postgres: {
     readonly target: string
     readonly applied: ReadonlyArray<string>
+    /** Secondary indexes a killed load had deferred, built now. */
+    readonly restoredIndexes: ReadonlyArray<string>
   }
 }
 
@@ -63,9 +66,10 @@ export const applySchema = Effect.gen(function* () {
   const postgresRan = yield* runSchemaMigrations("postgres").pipe(
     Effect.provideService(SqlClient.SqlClient, postgres.sql)
   )
+  const restoredIndexes = yield* rebuildIndexes(undefined, 2)
   const summary: SchemaSummary = {
     sqlite: { path: sqlite.filename, formBefore, applied: names(sqliteRan) },
-    postgres: { target: yield* targetName, applied: names(postgresRan) }
+    postgres: { target: yield* targetName, applied: names(postgresRan), restoredIndexes }
   }
   return summary
 })

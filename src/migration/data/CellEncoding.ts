@@ -51,8 +51,10 @@ export const decodeCell = (json: unknown): SqliteCell | undefined => {
  * one such array a line, in the order of the table's `columns` in the metadata: half the size of objects that
  * repeat every column name, and faster to parse back.
  */
-export const rowEncoder = (indexes: ReadonlyArray<number>) => (row: ReadonlyArray<SqliteCell>): string => {
-  let line = "["
-  for (let i = 0; i < indexes.length; i++) line += (i === 0 ? "" : ",") + encodeCell(row[indexes[i]!] ?? null)
-  return line + "]"
-}
+export const rowEncoder =
+  (indexes: ReadonlyArray<number>) =>
+  (row: ReadonlyArray<SqliteCell>): string => {
+    let line = "["
+    for (let i = 0; i < indexes.length; i++) line += (i === 0 ? "" : ",") + encodeCell(row[indexes[i]!] ?? null)
+    return line + "]"
+  }

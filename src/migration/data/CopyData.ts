@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import type { TableName } from "../../domain/Tables.js"
 import { type LoadSettings, defaultLoadSettings, loadTables, targetName } from "./LoadTables.js"
-import { addCounts, emptyCounts, type LoadSummary } from "./LoadSummary.js"
+import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
 import { SqliteSource, sourceWarnings } from "./SqliteSource.js"
 import { selectTables } from "./TableSelection.js"
 
@@ -38,10 +38,13 @@ export const copyData = (options: CopyOptions = {}) =>
       tables: result.tables,
       totals: result.tables.reduce(addCounts, emptyCounts),
       rejectsFile: result.rejectsFile,
-      warnings: sourceWarnings(
-        source,
-        selected.map((t) => t.name)
-      ),
+      warnings: [
+        ...sourceWarnings(
+          source,
+          selected.map((t) => t.name)
+        ),
+        ...restoredWarning(result.restored)
+      ],
       seconds: (performance.now() - started) / 1000
     }
     return summary

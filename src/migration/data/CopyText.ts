@@ -26,4 +26,6 @@ const unescapes: Readonly<Record<string, string>> = { "\\": "\\", n: "\n", r: "\
 
 /** The fields of one COPY text line (without its newline), unescaped; the inverse of `copyLine`. */
 export const parseCopyLine = (line: string): Array<string | null> =>
-  line.split("\t").map((field) => (field === "\\N" ? null : field.replace(/\\(.)/g, (_, c: string) => unescapes[c] ?? c)))
+  line
+    .split("\t")
+    .map((field) => (field === "\\N" ? null : field.replace(/\\(.)/g, (_, c: string) => unescapes[c] ?? c)))

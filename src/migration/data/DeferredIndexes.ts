@@ -12,6 +12,7 @@ import { Effect } from "effect"
 import type Pg from "pg"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
+import type { PgFailure, PgSession } from "./PgSession.js"
 
 export const deferredIndexesTable = "omega_deferred_indexes"
 
@@ -37,48 +38,43 @@ export const prepareDeferral = Effect.gen(function* () {
   )
 })
 
-/** In one transaction: record and drop the table's non-enforcing indexes, if the table is empty. */
-export const deferIndexes = (table: string) =>
+/**
+ * In one transaction on the table's own connection (so a one-connection pool suffices): record and drop the
+ * table's non-enforcing indexes, if the table is empty. Returns how many were deferred.
+ */
+export const deferIndexes = (session: PgSession, table: string) =>
   Effect.gen(function* () {
-    const { pool } = yield* PostgresDatabase
-    const dropped = yield* Effect.acquireUseRelease(
-      Effect.tryPromise({
-        try: () => pool.connect(),
-        catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
-      }),
-      (client) =>
-        Effect.tryPromise({
-          try: async () => {
-            await client.query("BEGIN")
-            // Taken before looking, so no row can arrive between "empty" and the drop.
-            await client.query(`LOCK TABLE "${table}" IN SHARE ROW EXCLUSIVE MODE`)
-            const empty = (await client.query(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`)).rows[0].empty
-            if (!empty) {
-              await client.query("ROLLBACK")
-              return 0
-            }
-            const indexes = await client.query<{ name: string; definition: string }>(
-              `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
-                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
-              [`"${table}"`]
-            )
-            for (const index of indexes.rows) {
-              await client.query(
-                `INSERT INTO ${deferredIndexesTable} (table_name, index_name, definition) VALUES ($1, $2, $3) ON CONFLICT (index_name) DO NOTHING`,
-                [table, index.name, index.definition]
-              )
-              await client.query(`DROP INDEX "${index.name}"`)
-            }
-            await client.query("COMMIT")
-            return indexes.rows.length
-          },
-          catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
-        }),
-      (client, exit) => Effect.sync(() => client.release(exit._tag === "Failure" ? true : undefined))
-    )
-    return dropped
+    const fail = (error: PgFailure) =>
+      new LoadError({ table, message: `indexes of ${table}: ${error.message}`, cause: error })
+    const deferred = Effect.gen(function* () {
+      yield* session.query("BEGIN")
+      // Taken before looking, so no row can arrive between "empty" and the drop.
+      yield* session.query(`LOCK TABLE "${table}" IN SHARE ROW EXCLUSIVE MODE`)
+      const empty = (yield* session.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`))
+        .rows[0]?.empty
+      if (!empty) {
+        yield* session.query("ROLLBACK")
+        return 0
+      }
+      const indexes = yield* session.query<{ name: string; definition: string }>(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+        [`"${table}"`]
+      )
+      for (const index of indexes.rows) {
+        yield* session.query(
+          `INSERT INTO ${deferredIndexesTable} (table_name, index_name, definition) VALUES ($1, $2, $3) ON CONFLICT (index_name) DO NOTHING`,
+          [table, index.name, index.definition]
+        )
+        yield* session.query(`DROP INDEX "${index.name}"`)
+      }
+      yield* session.query("COMMIT")
+      return indexes.rows.length
+    })
+    // A failure inside the transaction leaves the connection to be destroyed by the session's scope.
+    return yield* Effect.mapError(deferred, fail)
   })
 
 /**
@@ -102,13 +98,19 @@ export const rebuildIndexes = (table: string | undefined, concurrency: number) =
       table === undefined ? undefined : [table]
     )
     // The GIN index takes longest: start it first.
-    const ordered = [...recorded.rows].sort((a, b) => Number(/USING gin/i.test(b.definition)) - Number(/USING gin/i.test(a.definition)))
+    const ordered = [...recorded.rows].sort(
+      (a, b) => Number(/USING gin/i.test(b.definition)) - Number(/USING gin/i.test(a.definition))
+    )
     yield* Effect.forEach(
       ordered,
       (index) =>
         Effect.gen(function* () {
           const create = index.definition.replace(/^CREATE INDEX /i, "CREATE INDEX IF NOT EXISTS ")
-          yield* run(pool, index.table_name, `SET maintenance_work_mem = '256MB'; ${create}; RESET maintenance_work_mem`)
+          yield* run(
+            pool,
+            index.table_name,
+            `SET maintenance_work_mem = '256MB'; ${create}; RESET maintenance_work_mem`
+          )
           yield* run(pool, index.table_name, `DELETE FROM ${deferredIndexesTable} WHERE index_name = $1`, [
             index.index_name
           ])

@@ -113,7 +113,7 @@ export const exportData = (options: ExportOptions = {}) =>
   })
 
 const writeAll = (fd: number, chunk: Buffer) => {
-  for (let done = 0; done < chunk.length; ) done += fs.writeSync(fd, chunk, done)
+  for (let done = 0; done < chunk.length;) done += fs.writeSync(fd, chunk, done)
 }
 
 /** Lines accumulate in one reused buffer, written (and hashed) whenever it holds about a megabyte. */

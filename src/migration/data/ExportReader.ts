@@ -7,7 +7,6 @@ import { Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { StringDecoder } from "node:string_decoder"
 import { type Table, tableByName, tables } from "../../domain/Tables.js"
 import { decodeCell } from "./CellEncoding.js"
 import { causeMessage, ExportInvalid } from "./DataErrors.js"
@@ -121,9 +120,11 @@ const registryIndex = (table: Table) => tables.indexOf(table)
 
 interface ReaderState {
   readonly fd: number
-  readonly decoder: StringDecoder
   readonly buffer: Buffer
-  pending: string
+  /** Bytes of a line that began in an earlier chunk. */
+  carry: Buffer
+  start: number
+  end: number
   eof: boolean
   line: number
 }
@@ -137,7 +138,8 @@ export const exportPages = (
 ): Stream.Stream<ReadonlyArray<SourceRow>, ExportInvalid> => {
   const file = path.join(dir, entry.file)
   const names = Object.keys(table.columns)
-  const position = new Map(names.map((name, i) => [name, i]))
+  // Cell i of a line belongs to registry column positions[i].
+  const positions = entry.columns.map((name) => names.indexOf(name))
   const invalid = (message: string, cause?: unknown) =>
     new ExportInvalid({ path: file, message: `${file}: ${message}`, cause })
 
@@ -148,16 +150,14 @@ export const exportPages = (
     } catch (cause) {
       throw invalid(`line ${lineNumber} is not JSON`, cause)
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw invalid(`line ${lineNumber} is not a row object`)
+    if (!Array.isArray(parsed) || parsed.length !== positions.length) {
+      throw invalid(`line ${lineNumber} is not an array of ${positions.length} cells`)
     }
     const row: Array<SourceRow[number]> = new Array(names.length).fill(null)
-    for (const [key, json] of Object.entries(parsed)) {
-      const at = position.get(key)
-      if (at === undefined) throw invalid(`line ${lineNumber} has unknown column ${key}`)
-      const cell = decodeCell(json)
-      if (cell === undefined) throw invalid(`line ${lineNumber}, column ${key}: not a SQLite value`)
-      row[at] = cell
+    for (let i = 0; i < positions.length; i++) {
+      const cell = decodeCell(parsed[i])
+      if (cell === undefined) throw invalid(`line ${lineNumber}, column ${entry.columns[i]}: not a SQLite value`)
+      row[positions[i]!] = cell
     }
     return row
   }
@@ -165,25 +165,29 @@ export const exportPages = (
   const readPage = (state: ReaderState): ReadonlyArray<SourceRow> => {
     const rows: Array<SourceRow> = []
     while (rows.length < pageRows) {
-      const newline = state.pending.indexOf("\n")
-      if (newline !== -1) {
-        const text = state.pending.slice(0, newline)
-        state.pending = state.pending.slice(newline + 1)
-        state.line++
-        rows.push(parseLine(text, state.line))
+      const newline = state.start < state.end ? state.buffer.indexOf(10, state.start) : -1
+      if (newline !== -1 && newline < state.end) {
+        const text =
+          state.carry.length === 0
+            ? state.buffer.toString("utf8", state.start, newline)
+            : Buffer.concat([state.carry, state.buffer.subarray(state.start, newline)]).toString("utf8")
+        state.carry = Buffer.alloc(0)
+        state.start = newline + 1
+        rows.push(parseLine(text, ++state.line))
         continue
       }
       if (state.eof) {
-        if (state.pending.trim() !== "") throw invalid(`the last line is not terminated`)
+        if (state.carry.length > 0) throw invalid(`the last line is not terminated`)
         break
       }
-      const n = fs.readSync(state.fd, state.buffer, 0, state.buffer.length, null)
-      if (n === 0) {
-        state.pending += state.decoder.end()
-        state.eof = true
-      } else {
-        state.pending += state.decoder.write(state.buffer.subarray(0, n))
+      // The rest of the chunk is the beginning of a line: keep a copy, the chunk is reused.
+      if (state.end > state.start) {
+        state.carry = Buffer.concat([state.carry, state.buffer.subarray(state.start, state.end)])
       }
+      const n = fs.readSync(state.fd, state.buffer, 0, state.buffer.length, null)
+      state.start = 0
+      state.end = n
+      if (n === 0) state.eof = true
     }
     return rows
   }
@@ -192,9 +196,10 @@ export const exportPages = (
     Effect.try({
       try: (): ReaderState => ({
         fd: fs.openSync(file, "r"),
-        decoder: new StringDecoder("utf8"),
         buffer: Buffer.allocUnsafe(CHUNK),
-        pending: "",
+        carry: Buffer.alloc(0),
+        start: 0,
+        end: 0,
         eof: false,
         line: 0
       }),
@@ -207,8 +212,7 @@ export const exportPages = (
         Effect.try({
           try: () => {
             const rows = readPage(s)
-            const more = rows.length === pageRows && !(s.eof && s.pending === "")
-            return [rows, more ? Option.some(s) : Option.none()] as const
+            return [rows, rows.length === pageRows ? Option.some(s) : Option.none()] as const
           },
           catch: (cause) => (cause instanceof ExportInvalid ? cause : invalid(causeMessage(cause), cause))
         })

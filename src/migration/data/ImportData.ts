@@ -8,7 +8,7 @@ import { stripUndefined } from "./CopyData.js"
 import { defaultExportDir } from "./ExportData.js"
 import { exportPages, type VerifiedExport, verifyExport } from "./ExportReader.js"
 import { defaultLoadSettings, type LoadSettings, loadTables, targetName } from "./LoadTables.js"
-import { addCounts, emptyCounts, type LoadSummary } from "./LoadSummary.js"
+import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
 
 export interface ImportOptions extends Partial<LoadSettings> {
   /** The export directory (default `migration-data`). */
@@ -43,10 +43,13 @@ export const loadExport = (verified: VerifiedExport, options: Omit<ImportOptions
       tables: result.tables,
       totals: result.tables.reduce(addCounts, emptyCounts),
       rejectsFile: result.rejectsFile,
-      warnings: lacking.map(
-        ({ entry, table }) =>
-          `${table.name}: the export lacks ${Object.keys(table.columns).length - entry.columns.length} later columns; they load as NULL`
-      ),
+      warnings: [
+        ...lacking.map(
+          ({ entry, table }) =>
+            `${table.name}: the export lacks ${Object.keys(table.columns).length - entry.columns.length} later columns; they load as NULL`
+        ),
+        ...restoredWarning(result.restored)
+      ],
       seconds: (performance.now() - started) / 1000
     }
     return summary

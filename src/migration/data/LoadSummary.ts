@@ -63,3 +63,7 @@ export const addCounts = (a: TableCounts, b: TableCounts): TableCounts => ({
 
 /** Whether the load put every row it read in place (written or already there). */
 export const isComplete = (summary: LoadSummary): boolean => summary.totals.rejected === 0
+
+/** The warning that an earlier, interrupted load had left indexes to build (they are built now). */
+export const restoredWarning = (indexes: ReadonlyArray<string>): ReadonlyArray<string> =>
+  indexes.length === 0 ? [] : [`rebuilt indexes an interrupted earlier load had deferred: ${indexes.join(", ")}`]

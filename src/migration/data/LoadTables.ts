@@ -117,7 +117,8 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
       const rejectedParents = new Map<TableName, Set<string>>()
       for (const { table } of sources) {
         const fk = table.foreignKey
-        if (fk !== undefined && sources.some((s) => s.table.name === fk.parent)) rejectedParents.set(fk.parent, new Set())
+        if (fk !== undefined && sources.some((s) => s.table.name === fk.parent))
+          rejectedParents.set(fk.parent, new Set())
       }
       const noteRejected = (table: Table, rejected: ReadonlyArray<Reject>) => {
         const keys = rejectedParents.get(table.name)
@@ -133,7 +134,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const { table } = source
             const started = performance.now()
             const session = yield* pgSession(table.name)
-            if (settings.deferIndexes) yield* deferIndexes(table.name)
+            if (settings.deferIndexes) yield* deferIndexes(session, table.name)
             const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
             const writer = yield* tableWriter(session, table, {
               onConflict: settings.onConflict,
@@ -192,9 +193,12 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             // Children only need the parent's rows (its key is never deferred), not its other indexes.
             yield* Deferred.succeed(done.get(source.table.name)!, undefined)
             const started = performance.now()
-            if (process.env["OMEGA_DEBUG"]) process.stderr.write(`${source.table.name} loaded at ${(performance.now()/1000).toFixed(2)} after ${summary.seconds.toFixed(2)}\n`)
-            yield* rebuildIndexes(source.table.name, indexJobs)
-            if (process.env["OMEGA_DEBUG"]) process.stderr.write(`${source.table.name} indexed at ${(performance.now()/1000).toFixed(2)}\n`)
+            yield* Effect.logDebug("table loaded").pipe(Effect.annotateLogs({ ...summary }))
+            const built = yield* rebuildIndexes(source.table.name, indexJobs)
+            yield* Effect.logDebug("indexes built").pipe(
+              Effect.annotateLogs({ table: source.table.name, indexes: built.join(", ") }),
+              Effect.when(() => built.length > 0)
+            )
             return { ...summary, seconds: summary.seconds + (performance.now() - started) / 1000 }
           }),
         { concurrency: "unbounded" }

@@ -75,24 +75,37 @@ export const batchBuilder = (table: Table): BatchBuilder => {
     for (const row of source) {
       const sanitizedBefore = counts.sanitized
       const invalidJsonBefore = counts.invalidJson
-      let line = ""
+      const rowStart = end
       let problems: Array<{ column: string; reason: string; value: SqliteCell }> | undefined
+      // Fields are written straight into the payload: no per-row string is built and thrown away.
       for (let i = 0; i < width; i++) {
+        let buffer = reserve(3)
+        if (i > 0) buffer[end++] = 9
         const cell = row[i] ?? null
-        const value = cell === null ? null : converters[i]!(cell, counts)
-        if (value instanceof Mismatch) (problems ??= []).push({ column: names[i]!, reason: value.reason, value: cell })
-        else line += i === 0 ? copyField(value) : "\t" + copyField(value)
+        if (cell === null) {
+          buffer[end++] = 92
+          buffer[end++] = 78
+          continue
+        }
+        const value = converters[i]!(cell, counts)
+        if (value instanceof Mismatch) {
+          ;(problems ??= []).push({ column: names[i]!, reason: value.reason, value: cell })
+          continue
+        }
+        const field = copyField(value)
+        // A UTF-16 unit is at most 3 UTF-8 bytes: room is made first, a field is never written truncated.
+        buffer = reserve(field.length * 3)
+        end += buffer.write(field, end, "utf8")
       }
       if (problems === undefined) {
-        line += "\n"
-        // A UTF-16 unit is at most 3 UTF-8 bytes: room is made first, a line is never written truncated.
-        end += reserve(line.length * 3).write(line, end, "utf8")
+        reserve(1)[end++] = 10
         if (counts.sanitized !== sanitizedBefore || counts.invalidJson !== invalidJsonBefore) {
           originals.set(offsets.length - 1, row)
         }
         offsets.push(end)
       } else {
-        // A rejected row's values were never loaded, so nothing of it counts as sanitised.
+        // The row is taken back out of the payload, and its values never count as sanitised.
+        end = rowStart
         counts.sanitized = sanitizedBefore
         counts.invalidJson = invalidJsonBefore
         const first = problems[0]!

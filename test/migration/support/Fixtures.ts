@@ -88,6 +88,25 @@ export const rowVersions = (url: string) =>
     return out
   })
 
+/** Every index of the public schema, as its definition: two loads ended with the same indexes when equal. */
+export const indexDefinitions = (url: string) =>
+  withClient(url, async (client) =>
+    (await client.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows.map(
+      (r) => r.d
+    )
+  )
+
+/** Whether the bookkeeping table of deferred indexes exists, and its rows. */
+export const deferredIndexRecords = (url: string) =>
+  withClient(url, async (client) => {
+    const exists = (await client.query(`SELECT to_regclass('omega_deferred_indexes') IS NOT NULL AS e`)).rows[0].e
+    return exists
+      ? (await client.query<{ index_name: string }>(`SELECT index_name FROM omega_deferred_indexes`)).rows.map(
+          (r) => r.index_name
+        )
+      : undefined
+  })
+
 export const countRows = (url: string, table: string) =>
   withClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n))
 

@@ -109,14 +109,21 @@ export const compareSearches = (
                 return false
               })
         )
-      return {
-        word,
-        sqlite: s.length,
-        postgres: p.length,
-        onlySqlite: yield* unexplained(s.filter((id) => !pSet.has(id))),
-        onlyPostgres: yield* unexplained(p.filter((id) => !sSet.has(id))),
-        explained
+      let onlySqlite = yield* unexplained(s.filter((id) => !pSet.has(id)))
+      let onlyPostgres = yield* unexplained(p.filter((id) => !sSet.has(id)))
+      if (s.length >= searchLimit || p.length >= searchLimit) {
+        // Both sides return only the newest `searchLimit` matches: one explained id inside a window shifts its edge,
+        // so compare the windows without the explained ids, cut to the shorter one.
+        const known = new Set(explained.map((e) => e.id))
+        const sKept = s.filter((id) => !known.has(id))
+        const pKept = p.filter((id) => !known.has(id))
+        const n = Math.min(sKept.length, pKept.length)
+        const sWindow = new Set(sKept.slice(0, n))
+        const pWindow = new Set(pKept.slice(0, n))
+        onlySqlite = [...sWindow].filter((id) => !pWindow.has(id))
+        onlyPostgres = [...pWindow].filter((id) => !sWindow.has(id))
       }
+      return { word, sqlite: s.length, postgres: p.length, onlySqlite, onlyPostgres, explained }
     })
   )
 
