@@ -1,12 +1,12 @@
 /**
  * What shadow writing costs the bot, and whether the shadow keeps up.
  *
- *   npx tsx bench/shadow-bench.ts [--writes 5000] [--warmup 500] [--rounds 3] [--throughput 50000] [--rate 0]
+ *   npx tsx bench/shadow-bench.ts [--writes 10000] [--block 500] [--warmup 500] [--throughput 50000] [--rate 0]
  *     [--lanes 8] [--batch 100] [--linger 5] [--admin postgres://postgres@127.0.0.1:5432/postgres]
  *
  * Latency: `saveHumanMessage` calls one after another (or paced at --rate writes/s), timed around the service
- * call, for SQLite alone, SQLite primary + PostgreSQL shadow, and PostgreSQL alone; the three setups run in
- * turn for --rounds rounds (the machine is shared and warms up) and each figure is the median over rounds.
+ * call, for SQLite alone, SQLite primary + PostgreSQL shadow, and PostgreSQL alone. The three stay open side by
+ * side and take turns in blocks of --block writes (the machine is shared: noise falls on all three alike).
  * Throughput: --throughput
  * message inserts handed to a shadow writer at once, timed until every one is applied to PostgreSQL; the journal
  * must be empty afterwards. Each run uses a fresh SQLite file and a fresh PostgreSQL database, dropped at the end.
@@ -23,9 +23,11 @@ import type { Message } from "../src/domain/Message.js"
 import * as PostgresDatabase from "../src/layers/PostgresDatabase.js"
 import * as SqliteDatabase from "../src/layers/SqliteDatabase.js"
 import { PostgresStoreLive } from "../src/layers/StoreLayers.js"
-import { databaseLayer } from "../src/modes/DatabaseLayer.js"
+import { type Database, databaseLayer } from "../src/modes/DatabaseLayer.js"
+import { ShadowHealth } from "../src/modes/ShadowHealth.js"
 import { type Mode, postgresOnly, sqliteOnly, sqliteShadowedToPostgres } from "../src/modes/Mode.js"
 import { makeInsertMany } from "../src/modes/BatchInserts.js"
+import { shadowError } from "../src/modes/ShadowBatch.js"
 import * as ShadowJournal from "../src/modes/ShadowJournal.js"
 import { defaultShadowOptions, type ShadowOptions } from "../src/modes/ShadowOptions.js"
 import * as ShadowWriter from "../src/modes/ShadowWriter.js"
@@ -34,20 +36,23 @@ import { PostgresStore } from "../src/store/Store.js"
 
 const { values } = parseArgs({
   options: {
-    writes: { type: "string", default: "5000" },
+    writes: { type: "string", default: "10000" },
     warmup: { type: "string", default: "500" },
-    rounds: { type: "string", default: "3" },
+    block: { type: "string", default: "500" },
     throughput: { type: "string", default: "50000" },
     rate: { type: "string", default: "0" },
     lanes: { type: "string", default: String(defaultShadowOptions.lanes) },
     batch: { type: "string", default: String(defaultShadowOptions.batchSize) },
     linger: { type: "string", default: String(Duration.toMillis(defaultShadowOptions.batchLinger)) },
-    admin: { type: "string", default: process.env["TEST_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres" }
+    admin: {
+      type: "string",
+      default: process.env["TEST_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"
+    }
   }
 })
 const writes = Number(values.writes)
 const warmup = Number(values.warmup)
-const rounds = Number(values.rounds)
+const blockSize = Number(values.block)
 const throughputWrites = Number(values.throughput)
 const rate = Number(values.rate)
 const adminUrl = values.admin!
@@ -72,7 +77,12 @@ const freshDatabases = Effect.acquireRelease(
     const url = new URL(adminUrl)
     url.pathname = `/${name}`
     const sqlite: SqliteOptions = { filename: join(dir, "bench.db"), busyTimeoutMs: 5000, migrate: true }
-    const postgres: PostgresOptions = { url: Redacted.make(url.toString()), poolSize: 20, connectTimeoutMs: 5000, migrate: true }
+    const postgres: PostgresOptions = {
+      url: Redacted.make(url.toString()),
+      poolSize: 20,
+      connectTimeoutMs: 5000,
+      migrate: true
+    }
     return { dir, name, sqlite, postgres }
   }),
   ({ dir, name }) =>
@@ -103,49 +113,78 @@ const shadowOptions: ShadowOptions = {
   healthInterval: Duration.zero
 }
 
-const measureLatency = (setup: string, mode: Mode) =>
+interface Setup {
+  readonly name: string
+  readonly runtime: ManagedRuntime.ManagedRuntime<Database, unknown>
+  readonly samples: Array<number>
+  next: number
+  busyMs: number
+}
+
+const openSetup = (name: string, mode: Mode) =>
+  Effect.gen(function* () {
+    const dbs = yield* freshDatabases
+    const runtime = ManagedRuntime.make(
+      databaseLayer(mode, { sqlite: dbs.sqlite, postgres: dbs.postgres, shadow: shadowOptions })
+    )
+    yield* Effect.addFinalizer(() => Effect.promise(() => runtime.dispose()))
+    return { name, runtime, samples: [], next: 0, busyMs: 0 } satisfies Setup
+  })
+
+const save = (i: number) =>
+  Effect.flatMap(MessageService, (m) =>
+    m.saveHumanMessage({
+      userId: `user-${i % 50}`,
+      username: "Bench",
+      channelId: `chan-${i % 7}`,
+      content: `benchmark message ${i} with some words in it`,
+      metadata: { i, tags: ["bench"] }
+    })
+  )
+
+/** `count` writes one after another (or paced), then waits (untimed) until the shadow has caught up. */
+const runBlock = (setup: Setup, count: number, record: boolean) =>
+  Effect.promise(async () => {
+    const interval = rate > 0 ? 1000 / rate : 0
+    const start = performance.now()
+    for (let n = 0; n < count; n++) {
+      const t0 = performance.now()
+      await setup.runtime.runPromise(save(setup.next++))
+      if (record) setup.samples.push(performance.now() - t0)
+      if (interval > 0) {
+        // An absolute schedule: timer granularity does not drift the rate.
+        const wait = start + (n + 1) * interval - performance.now()
+        if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+    }
+    if (record) setup.busyMs += performance.now() - start
+    await setup.runtime.runPromise(Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.minutes(1))))
+  })
+
+/**
+ * The three setups stay open side by side and take turns in blocks, in rotating order, so that whatever else the
+ * machine is doing falls on all of them alike. Between blocks each shadow catches up, so one setup's background
+ * work never lands in another's block.
+ */
+const measureLatencies = (setups: ReadonlyArray<readonly [string, Mode]>) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const dbs = yield* freshDatabases
-      const runtime = ManagedRuntime.make(
-        databaseLayer(mode, { sqlite: dbs.sqlite, postgres: dbs.postgres, shadow: shadowOptions })
-      )
-      yield* Effect.addFinalizer(() => Effect.promise(() => runtime.dispose()))
-      const save = (i: number) =>
-        Effect.flatMap(MessageService, (m) =>
-          m.saveHumanMessage({
-            userId: `user-${i % 50}`,
-            username: "Bench",
-            channelId: `chan-${i % 7}`,
-            content: `benchmark message ${i} with some words in it`,
-            metadata: { i, tags: ["bench"] }
-          })
-        )
-      const samples: Array<number> = []
-      const started = performance.now()
-      yield* Effect.promise(async () => {
-        const interval = rate > 0 ? 1000 / rate : 0
-        for (let i = 0; i < warmup + writes; i++) {
-          const t0 = performance.now()
-          await runtime.runPromise(save(i))
-          const t1 = performance.now()
-          if (i >= warmup) samples.push(t1 - t0)
-          if (interval > 0) {
-            const wait = t0 + interval - performance.now()
-            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-          }
+      const open = yield* Effect.forEach(setups, ([name, mode]) => openSetup(name, mode))
+      for (const setup of open) yield* runBlock(setup, warmup, false)
+      const blocks = Math.max(1, Math.ceil(writes / blockSize))
+      for (let b = 0; b < blocks; b++) {
+        for (let k = 0; k < open.length; k++) yield* runBlock(open[(b + k) % open.length]!, blockSize, true)
+      }
+      return open.map((setup): LatencyRow => {
+        const sorted = [...setup.samples].sort((a, c) => a - c)
+        return {
+          setup: setup.name,
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          mean: sorted.reduce((a, c) => a + c, 0) / sorted.length,
+          writesPerSecond: sorted.length / (setup.busyMs / 1000)
         }
       })
-      const elapsed = (performance.now() - started) / 1000
-      samples.sort((a, b) => a - b)
-      const row: LatencyRow = {
-        setup,
-        p50: percentile(samples, 50),
-        p99: percentile(samples, 99),
-        mean: samples.reduce((a, b) => a + b, 0) / samples.length,
-        writesPerSecond: (warmup + writes) / elapsed
-      }
-      return row
     })
   )
 
@@ -193,24 +232,44 @@ const measureThroughput = Effect.scoped(
     const writer = yield* ShadowWriter.make({
       primary: "sqlite",
       shadow,
-      inShadowTransaction: (effect) =>
-        pg.sql.withTransaction(effect).pipe(Effect.mapError(ShadowWriter.transactionError("postgres"))),
+      inShadowTransaction: (effect) => pg.sql.withTransaction(effect).pipe(Effect.mapError(shadowError("postgres"))),
       insertMany: makeInsertMany(pg.sql, "postgres"),
       journal,
-      options: { ...shadowOptions, queueCapacity: throughputWrites + 1 }
+      // Room for the whole backlog on top of the usual bound, so that the backlog measures speed, not overflow.
+      options: { ...shadowOptions, queueCapacity: throughputWrites + defaultShadowOptions.queueCapacity }
     })
-    const ops = Array.from({ length: throughputWrites }, (_, i) => ({ _tag: "InsertMessage" as const, row: message(i) }))
+    // Backlog: everything handed over at once, timed until the shadow has applied it all.
+    const ops = Array.from({ length: throughputWrites }, (_, i) => ({
+      _tag: "InsertMessage" as const,
+      row: message(i)
+    }))
     const started = performance.now()
     for (const op of ops) yield* writer.submit(op)
     const drained = yield* writer.flush(Duration.minutes(5))
     const seconds = (performance.now() - started) / 1000
+
+    // Steady offered load: 5,000 writes/s (50 every 10 ms) for 5 s; the queue must stay small.
+    let maxDepth = 0
+    const steadyStart = performance.now()
+    for (let tick = 0; tick < 500; tick++) {
+      for (let j = 0; j < 50; j++)
+        yield* writer.submit({ _tag: "InsertMessage", row: message(throughputWrites + tick * 50 + j) })
+      maxDepth = Math.max(maxDepth, writer.queueDepth())
+      const wait = steadyStart + (tick + 1) * 10 - performance.now()
+      if (wait >= 1) yield* Effect.sleep(Duration.millis(wait))
+    }
+    const steadyDrained = yield* writer.flush(Duration.minutes(1))
+    const steadySeconds = (performance.now() - steadyStart) / 1000
+
     const snapshot = yield* writer.snapshot
     const applied = yield* pg.sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM messages`.pipe(Effect.orDie)
     return {
       writes: throughputWrites,
       seconds,
       perSecond: throughputWrites / seconds,
-      drained,
+      drained: drained && steadyDrained,
+      steadyRate: 25_000 / steadySeconds,
+      maxDepth,
       applied: applied[0]?.n ?? 0,
       journalSize: snapshot.journalSize,
       journaled: snapshot.journaled
@@ -224,31 +283,21 @@ const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(9)
 
 const program = Effect.gen(function* () {
   yield* Console.log(
-    `shadow-bench: ${writes} timed writes after ${warmup} warm-up per run, ` +
+    `shadow-bench: ${writes} timed writes per setup in blocks of ${blockSize}, after ${warmup} warm-up, ` +
       `${rate > 0 ? `paced at ${rate}/s` : "back to back"}; ` +
       `throughput: ${throughputWrites} shadow writes; shadow lanes ${shadowOptions.lanes}, batch ${shadowOptions.batchSize}, ` +
       `linger ${Duration.format(shadowOptions.batchLinger)}`
   )
-  const setups = [
+  const rows = yield* measureLatencies([
     ["sqlite only", sqliteOnly],
     ["sqlite + pg shadow", sqliteShadowedToPostgres],
     ["postgres only", postgresOnly]
-  ] as const
-  const runs: Array<Array<LatencyRow>> = setups.map(() => [])
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, [setup, mode]] of setups.entries()) runs[i]!.push(yield* measureLatency(setup, mode))
-  }
-  const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  const rows: Array<LatencyRow> = runs.map((r) => ({
-    setup: r[0]!.setup,
-    p50: median(r.map((x) => x.p50)),
-    p99: median(r.map((x) => x.p99)),
-    mean: median(r.map((x) => x.mean)),
-    writesPerSecond: median(r.map((x) => x.writesPerSecond))
-  }))
+  ])
   const base = rows[0]!
-  yield* Console.log(`\nprimary write latency (saveHumanMessage, ms; median of ${rounds} rounds)`)
-  yield* Console.log(`${"setup".padEnd(20)}${"p50".padStart(9)}${"p99".padStart(9)}${"mean".padStart(9)}  vs sqlite p50/p99   writes/s`)
+  yield* Console.log(`\nprimary write latency (saveHumanMessage, ms; ${rows[0]!.setup} and the others interleaved)`)
+  yield* Console.log(
+    `${"setup".padEnd(20)}${"p50".padStart(9)}${"p99".padStart(9)}${"mean".padStart(9)}  vs sqlite p50/p99   writes/s`
+  )
   for (const r of rows) {
     const vs = `${((r.p50 / base.p50 - 1) * 100).toFixed(1)}% / ${((r.p99 / base.p99 - 1) * 100).toFixed(1)}%`
     yield* Console.log(
@@ -258,8 +307,14 @@ const program = Effect.gen(function* () {
   const t = yield* measureThroughput
   yield* Console.log("\nshadow sustained throughput (PostgreSQL shadow, message inserts)")
   yield* Console.log(
-    `${t.writes} writes in ${t.seconds.toFixed(2)} s = ${t.perSecond.toFixed(0)} writes/s; ` +
-      `drained: ${t.drained}; rows in PostgreSQL: ${t.applied}; journaled: ${t.journaled}; journal size: ${t.journalSize}`
+    `backlog of ${t.writes} writes drained in ${t.seconds.toFixed(2)} s = ${t.perSecond.toFixed(0)} writes/s`
+  )
+  yield* Console.log(
+    `steady 5,000 writes/s offered for 5 s: achieved ${t.steadyRate.toFixed(0)} writes/s, max queue depth ${t.maxDepth}`
+  )
+  yield* Console.log(
+    `all drained: ${t.drained}; rows in PostgreSQL: ${t.applied} of ${t.writes + 25_000}; ` +
+      `journaled: ${t.journaled}; journal size: ${t.journalSize}`
   )
 })
 

@@ -7,14 +7,10 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import v8 from "node:v8"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const entry = path.join(root, "src", "cli", "main.ts")
 const bundle = path.join(root, "node_modules", ".cache", "omega-db", "omega-db.mjs")
-
-// A copy allocates fast but keeps little alive: collect before growing the heap much, so memory stays flat.
-v8.setFlagsFromString("--heap-growing-percent=50")
 
 /** The newest modification time among the sources (files and directories, so deletions count too). */
 const newestSource = () => {

@@ -66,3 +66,57 @@ export { renderDemo } from "./demo/RenderDemo.js"
 export { status, type StatusFlags } from "./status/Status.js"
 export type { StatusReport } from "./status/StatusReport.js"
 export { renderStatusText } from "./status/RenderStatus.js"
+export * as ModeConfig from "./config/ModeConfig.js"
+export * as Modes from "./modes/Mode.js"
+export type { Mode } from "./modes/Mode.js"
+export {
+  type Database,
+  type Databases,
+  databaseLayer,
+  DatabaseLive,
+  type DatabaseSettings,
+  modeLayer,
+  modeRouter
+} from "./modes/DatabaseLayer.js"
+export { ShadowHealth, type ShadowHealthShape, type ShadowHealthSnapshot } from "./modes/ShadowHealth.js"
+export * as ShadowJournal from "./modes/ShadowJournal.js"
+export * as ShadowMetrics from "./modes/ShadowMetrics.js"
+export { defaultShadowOptions, type ShadowOptions } from "./modes/ShadowOptions.js"
+export { isTransient } from "./modes/TransientError.js"
+export {
+  createDatabase,
+  type DatabaseClient,
+  type DocumentServiceClient,
+  type MessageServiceClient,
+  type QueryServiceClient,
+  type UserProfileServiceClient
+} from "./facade/createDatabase.js"
+export {
+  defaultDatabase,
+  disposeDatabase,
+  documentService,
+  messageService,
+  queryService,
+  userProfileService
+} from "./facade/defaultDatabase.js"
+export { DatabaseConfigError, type Promised } from "./facade/Promised.js"
+export { applySchema, type SchemaSummary } from "./migration/data/ApplySchema.js"
+export { copyData, type CopyOptions } from "./migration/data/CopyData.js"
+export { exportData, type ExportOptions, type ExportSummary } from "./migration/data/ExportData.js"
+export { importData, loadExport, type ImportOptions } from "./migration/data/ImportData.js"
+export { verifyExport, type VerifiedExport } from "./migration/data/ExportReader.js"
+export { ExportMetadata, type ExportedTable } from "./migration/data/ExportFormat.js"
+export { conversionRules, convertCell, type ConversionRule } from "./migration/data/ConversionRules.js"
+export { defaultLoadSettings, type LoadSettings } from "./migration/data/LoadTables.js"
+export type { LoadSummary, TableLoadSummary, TableCounts } from "./migration/data/LoadSummary.js"
+export type { OnConflict } from "./migration/data/TableWriter.js"
+export {
+  type DataMigrationError,
+  ExportInvalid,
+  LoadError,
+  OutputError,
+  SourceError,
+  UnknownTable
+} from "./migration/data/DataErrors.js"
+export { Progress, type ProgressShape, type TableProgress } from "./migration/data/Progress.js"
+export * as SqliteSource from "./migration/data/SqliteSource.js"

@@ -36,10 +36,13 @@ const rejection = (cause: Cause.Cause<unknown>): unknown => {
   return Cause.squash(cause)
 }
 
-export const runPromise = <A, E, R, ER>(runtime: ManagedRuntime.ManagedRuntime<R, ER>, effect: Effect.Effect<A, E, R>) =>
-  runtime.runPromiseExit(effect).then((exit) =>
-    Exit.isSuccess(exit) ? exit.value : Promise.reject(rejection(exit.cause as Cause.Cause<unknown>))
-  )
+export const runPromise = <A, E, R, ER>(
+  runtime: ManagedRuntime.ManagedRuntime<R, ER>,
+  effect: Effect.Effect<A, E, R>
+) =>
+  runtime
+    .runPromiseExit(effect)
+    .then((exit) => (Exit.isSuccess(exit) ? exit.value : Promise.reject(rejection(exit.cause as Cause.Cause<unknown>))))
 
 type AnyMethod = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown, never>
 

@@ -84,10 +84,21 @@ export const createDatabase = (layer: Layer.Layer<Database, unknown> = DatabaseL
     queryService: promised(runtime, QueryService, queryMethods),
     documentService: promised(runtime, DocumentService, documentMethods),
     userProfileService: promised(runtime, UserProfileService, userProfileMethods),
-    shadowHealth: () => runPromise(runtime, Effect.flatMap(ShadowHealth, (h) => h.snapshot)),
+    shadowHealth: () =>
+      runPromise(
+        runtime,
+        Effect.flatMap(ShadowHealth, (h) => h.snapshot)
+      ),
     flushShadow: (timeoutMs = 30_000) =>
-      runPromise(runtime, Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.millis(timeoutMs)))),
-    replayJournal: () => runPromise(runtime, Effect.flatMap(ShadowHealth, (h) => h.replay)),
+      runPromise(
+        runtime,
+        Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.millis(timeoutMs)))
+      ),
+    replayJournal: () =>
+      runPromise(
+        runtime,
+        Effect.flatMap(ShadowHealth, (h) => h.replay)
+      ),
     runtime,
     dispose: () => runtime.dispose()
   }

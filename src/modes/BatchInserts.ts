@@ -13,7 +13,8 @@ import { encodeRow } from "../store/RowCodec.js"
 
 export type BatchInsertOp = Extract<WriteOp, { _tag: "InsertMessage" | "InsertQuery" }>
 
-export const isBatchInsert = (op: WriteOp): op is BatchInsertOp => op._tag === "InsertMessage" || op._tag === "InsertQuery"
+export const isBatchInsert = (op: WriteOp): op is BatchInsertOp =>
+  op._tag === "InsertMessage" || op._tag === "InsertQuery"
 
 /** Upserts the rows of `ops` (one table per call); succeeds with the ids the database reports as written. */
 export type InsertMany = (ops: ReadonlyArray<BatchInsertOp>) => Effect.Effect<ReadonlySet<string>, StoreError>
@@ -32,7 +33,9 @@ export const makeInsertMany = (sql: SqlClient.SqlClient, backend: Backend): Inse
   const clauses = { messages: upsert(messagesTable), queries: upsert(queriesTable) }
 
   const insertChunk = (table: Table, rows: ReadonlyArray<Record<string, unknown>>) =>
-    sql<{ id: string }>`INSERT INTO ${sql(table.name)} ${sql.insert(rows.map((r) => encodeRow(table.columns, r, backend)))} ${
+    sql<{
+      id: string
+    }>`INSERT INTO ${sql(table.name)} ${sql.insert(rows.map((r) => encodeRow(table.columns, r, backend)))} ${
       table.name === "messages" ? clauses.messages : clauses.queries
     } RETURNING id`
 

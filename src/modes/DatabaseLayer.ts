@@ -17,6 +17,7 @@ import { makeInsertMany } from "./BatchInserts.js"
 import { consistentReadStore } from "./ConsistentReads.js"
 import { backendsOf, describeMode, type Mode } from "./Mode.js"
 import { shadowedRouter } from "./ShadowedRouter.js"
+import { shadowError } from "./ShadowBatch.js"
 import { disabled, ShadowHealth } from "./ShadowHealth.js"
 import * as ShadowJournal from "./ShadowJournal.js"
 import type { ShadowOptions } from "./ShadowOptions.js"
@@ -27,11 +28,7 @@ import { timedWrites } from "./TimedWrites.js"
 export type Database = Services | ShadowHealth
 
 /** Both databases, open: what `modeLayer` builds a mode over. */
-export type Databases =
-  | SqliteDatabase.SqliteDatabase
-  | SqliteStore
-  | PostgresDatabase.PostgresDatabase
-  | PostgresStore
+export type Databases = SqliteDatabase.SqliteDatabase | SqliteStore | PostgresDatabase.PostgresDatabase | PostgresStore
 
 const storeTag = (backend: Backend) => (backend === "sqlite" ? SqliteStore : PostgresStore)
 
@@ -72,7 +69,7 @@ export const shadowedRouterLayer = (
         primary: mode.primary,
         shadow,
         inShadowTransaction: (effect) =>
-          shadowSql.withTransaction(effect).pipe(Effect.mapError(ShadowWriter.transactionError(mode.shadow))),
+          shadowSql.withTransaction(effect).pipe(Effect.mapError(shadowError(mode.shadow))),
         insertMany: makeInsertMany(shadowSql, mode.shadow),
         journal: ShadowJournal.make(primarySql, mode.primary),
         options

@@ -26,7 +26,11 @@ export const sqliteShadowedReadPostgres: Mode = Mode.Shadowed({
   reads: "postgres"
 })
 /** USE_POSTGRES_PRIMARY + USE_POSTGRES_SHADOW: PostgreSQL is primary and SQLite keeps up, so rollback loses nothing. */
-export const postgresShadowedToSqlite: Mode = Mode.Shadowed({ primary: "postgres", shadow: "sqlite", reads: "postgres" })
+export const postgresShadowedToSqlite: Mode = Mode.Shadowed({
+  primary: "postgres",
+  shadow: "sqlite",
+  reads: "postgres"
+})
 
 /** The databases a mode opens. */
 export const backendsOf = (mode: Mode): ReadonlyArray<Backend> =>

@@ -83,7 +83,11 @@ export const disabled = (primary: Backend): Layer.Layer<ShadowHealth> =>
   })
 
 /** What one health log line says, computed from two consecutive snapshots `interval` apart. */
-export const healthLine = (previous: ShadowHealthSnapshot, current: ShadowHealthSnapshot, interval: Duration.Duration) => {
+export const healthLine = (
+  previous: ShadowHealthSnapshot,
+  current: ShadowHealthSnapshot,
+  interval: Duration.Duration
+) => {
   const seconds = Math.max(Duration.toMillis(interval) / 1000, 0.001)
   const resolvedNow = current.succeeded + current.journaled - (previous.succeeded + previous.journaled)
   const journaledNow = current.journaled - previous.journaled

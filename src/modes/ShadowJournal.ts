@@ -142,8 +142,7 @@ const toEntry = (row: JournalRow): JournalEntry => ({
 })
 
 type ApplyOutcome =
-  | { readonly _tag: "Applied" }
-  | { readonly _tag: "Failed"; readonly error: string; readonly transient: boolean }
+  { readonly _tag: "Applied" } | { readonly _tag: "Failed"; readonly error: string; readonly transient: boolean }
 
 export const make = (sql: SqlClient.SqlClient, backend: Backend): ShadowJournalShape => {
   const fail =
@@ -204,11 +203,9 @@ export const make = (sql: SqlClient.SqlClient, backend: Backend): ShadowJournalS
     )
 
   const remove = (seqs: ReadonlyArray<number>) =>
-    Effect.forEach(
-      chunks(seqs, 500),
-      (chunk) => sql`DELETE FROM shadow_journal WHERE ${sql.in("seq", chunk)}`,
-      { discard: true }
-    ).pipe(fail("remove"))
+    Effect.forEach(chunks(seqs, 500), (chunk) => sql`DELETE FROM shadow_journal WHERE ${sql.in("seq", chunk)}`, {
+      discard: true
+    }).pipe(fail("remove"))
 
   const page = (target: Backend, after: { readonly at: number; readonly seq: number } | undefined, limit: number) =>
     sql<JournalRow>`SELECT * FROM shadow_journal WHERE target = ${target} ${
@@ -238,7 +235,10 @@ export const make = (sql: SqlClient.SqlClient, backend: Backend): ShadowJournalS
           Effect.flatMap((applied: AppliedWrite) =>
             applied.rowsAffected > 0 || isDelete(op)
               ? Effect.succeed<ApplyOutcome>({ _tag: "Applied" })
-              : Effect.fail({ error: "no row to change on replay (its parent is missing on the target)", transient: false })
+              : Effect.fail({
+                  error: "no row to change on replay (its parent is missing on the target)",
+                  transient: false
+                })
           )
         )
       ),

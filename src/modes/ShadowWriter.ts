@@ -3,10 +3,8 @@
  *
  * - Lanes: a write goes to the lane its aggregate key hashes to; a lane applies its writes one batch at a time in
  *   issue order, so one aggregate's writes reach the shadow in order while different aggregates go concurrently.
- * - Batches: a lane applies up to `batchSize` queued writes in one shadow transaction (one commit per batch),
- *   message and query inserts as one multi-row statement (BatchInserts).
- * - Retries: a batch failing with a transient error (see TransientError) is retried with capped exponential
- *   backoff. Other errors are permanent: the batch is re-run write by write to journal only the culprits.
+ *   A lane that finds fewer than `batchSize` writes lingers briefly for more (fewer, larger shadow commits).
+ * - Batches, retries, circuit breaker: see ShadowBatch and CircuitBreaker.
  * - Journal: a write that still fails, that finds no row to change on the shadow, that finds the queue full or
  *   the shadow down (circuit open), or that is still pending when shutdown's drain times out, is recorded in the
  *   ShadowJournal in the primary database. Once an aggregate has a journaled write, its later writes are
@@ -18,35 +16,23 @@
  *   inserts likewise run after the shadow batch's transaction has ended.
  */
 import { Chunk, Deferred, Duration, Effect, Fiber, FiberId, Metric, Queue, Schedule, type Scope } from "effect"
-import { type Backend, StoreError } from "../domain/Errors.js"
+import type { Backend, StoreError } from "../domain/Errors.js"
 import { aggregateKey, type WriteOp } from "../domain/WriteOp.js"
 import type { Store } from "../store/Store.js"
-import { type BatchInsertOp, type InsertMany, isBatchInsert } from "./BatchInserts.js"
+import type { InsertMany } from "./BatchInserts.js"
+import { makeCircuitBreaker } from "./CircuitBreaker.js"
+import { type Decided, type Item, makeShadowBatch, type ToJournal } from "./ShadowBatch.js"
 import { healthLine, type ShadowHealthShape, type ShadowHealthSnapshot } from "./ShadowHealth.js"
 import type { ReplayResult, ShadowJournalShape } from "./ShadowJournal.js"
 import * as M from "./ShadowMetrics.js"
 import type { ShadowOptions } from "./ShadowOptions.js"
-import { isTransient } from "./TransientError.js"
 import { makeWatermark } from "./Watermark.js"
-
-interface Item {
-  readonly op: WriteOp
-  readonly key: string
-  readonly issuedAtMicros: number
-}
 
 interface Lane {
   readonly index: number
   readonly queue: Queue.Queue<Item>
   /** The batch being applied; still unresolved, so shutdown journals it if the lane is interrupted. */
   inFlight: ReadonlyArray<Item>
-}
-
-/** A group of writes to journal with one reason. */
-interface ToJournal {
-  readonly items: ReadonlyArray<Item>
-  readonly error: string
-  readonly attempts: number
 }
 
 export interface ShadowWriterDeps {
@@ -86,8 +72,6 @@ const laneOf = (key: string, lanes: number) => {
   return (h >>> 0) % lanes
 }
 
-const heldMessage = "an earlier write to this aggregate is in the journal: replay it first to keep the order"
-
 /**
  * Writes that are the only write their aggregate ever gets (messages and queries are never changed after they
  * are saved): nothing can follow them out of order, so journaling one holds nothing back. This keeps the held
@@ -121,8 +105,6 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     let journalInserts = 0
     let journalGeneration = 0
     let journalSize = yield* journal.size(target)
-    let circuitOpenUntil = 0
-    let lastError = ""
     let closing = false
     let lastMicros = 0
     const counts = {
@@ -146,7 +128,6 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     const lostMetric = M.withBackend(M.shadowJournalLost, target)
     const depthMetric = M.withBackend(M.shadowQueueDepth, target)
     const journalSizeMetric = M.withBackend(M.shadowJournalSize, target)
-    const latencyMetric = M.shadowLatency(target)
 
     /** Issue time in epoch microseconds, strictly increasing: the journal's replay order. */
     const issueMicros = () => {
@@ -155,7 +136,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
       return lastMicros
     }
 
-    const circuitOpen = () => clock.unsafeCurrentTimeMillis() < circuitOpenUntil
+    const circuit = makeCircuitBreaker(clock, options.circuitCooldown, target)
 
     // ---- journal ----------------------------------------------------------------------------------------------
 
@@ -229,7 +210,9 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         const item: Item = { op, key: aggregateKey(op), issuedAtMicros: issueMicros() }
         if (closing) {
           watermark.issueResolved()
-          return journalAll([{ items: [item], error: "submitted while the shadow writer was shutting down", attempts: 0 }])
+          return journalAll([
+            { items: [item], error: "submitted while the shadow writer was shutting down", attempts: 0 }
+          ])
         }
         if (depth >= options.queueCapacity) {
           counts.overflowed++
@@ -249,148 +232,27 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
 
     // ---- lanes ------------------------------------------------------------------------------------------------
 
-    const retrySchedule = Schedule.exponential(options.retryBaseDelay, 2).pipe(
-      Schedule.jittered,
-      Schedule.union(Schedule.spaced(options.retryMaxDelay)),
-      Schedule.intersect(Schedule.recurs(options.retryAttempts - 1))
-    )
-
-    /** Runs `effect` with retries on transient errors, counting the repeated attempts. */
-    const withRetries = <A>(effect: Effect.Effect<A, StoreError>) => {
-      let tries = 0
-      return Effect.suspend(() => {
-        if (tries++ > 0) {
-          counts.retries++
-          return Effect.zipRight(Metric.increment(retriesMetric), effect)
-        }
-        return effect
-      }).pipe(Effect.retry({ schedule: retrySchedule, while: isTransient }))
-    }
-
-    interface Applied {
-      readonly applied: ReadonlyArray<Item>
-      readonly journal: ReadonlyArray<ToJournal>
-    }
-
-    /**
-     * Applies writes in order. A write finding no row to change is journaled, and so is every later write of its
-     * aggregate in the batch. Any error aborts the whole attempt (the transaction, when there is one).
-     */
-    const applyInOrder = (items: ReadonlyArray<Item>): Effect.Effect<Applied, StoreError> =>
-      Effect.gen(function* () {
-        const missing = new Set<string>()
-        const applied: Array<Item> = []
-        const noRow: Array<Item> = []
-        const after: Array<Item> = []
-        let rest = items
-        if (deps.insertMany !== undefined && items.length > 1) {
-          // A message or query insert is the only write of its aggregate, so these may go first, together.
-          for (const tag of ["InsertMessage", "InsertQuery"] as const) {
-            const group = items.filter((i) => i.op._tag === tag)
-            if (group.length === 0) continue
-            const written = yield* deps.insertMany(group.map((i) => i.op as BatchInsertOp))
-            for (const item of group) (written.has((item.op as BatchInsertOp).row.id) ? applied : noRow).push(item)
-          }
-          rest = items.filter((i) => !isBatchInsert(i.op))
-        }
-        for (const item of rest) {
-          if (missing.has(item.key)) {
-            after.push(item)
-            continue
-          }
-          const result = yield* shadow.apply(item.op, { asReplica: true })
-          if (result.rowsAffected > 0) applied.push(item)
-          else {
-            noRow.push(item)
-            missing.add(item.key)
-          }
-        }
-        return {
-          applied,
-          journal: [
-            { items: noRow, error: `no row to change on ${target}`, attempts: 1 },
-            { items: after, error: heldMessage, attempts: 0 }
-          ]
-        }
-      })
-
-    const failAsStoreError = (defect: unknown) => Effect.fail(transactionError(target)(defect))
-
-    const timedBatch = <A, E>(effect: Effect.Effect<A, E>) =>
-      Effect.timed(effect).pipe(
-        Effect.flatMap(([duration, a]) => Effect.as(Metric.update(latencyMetric, Duration.toMillis(duration)), a))
-      )
-
-    const openCircuit = (error: StoreError) =>
-      Effect.suspend(() => {
-        const wasOpen = circuitOpen()
-        circuitOpenUntil = clock.unsafeCurrentTimeMillis() + Duration.toMillis(options.circuitCooldown)
-        lastError = error.message
-        return wasOpen
-          ? Effect.void
-          : Effect.logWarning("shadow database unavailable: journaling shadow writes during the cooldown").pipe(
-              Effect.annotateLogs({ target, cooldownMs: Duration.toMillis(options.circuitCooldown), error: error.message })
-            )
-      })
-
-    /** Write by write, to journal only the writes that fail (after a permanent error failed a whole batch). */
-    const applyOneByOne = (items: ReadonlyArray<Item>): Effect.Effect<Applied> =>
-      Effect.gen(function* () {
-        const failed = new Set<string>()
-        const applied: Array<Item> = []
-        const groups: Array<ToJournal> = []
-        for (const [i, item] of items.entries()) {
-          if (failed.has(item.key)) {
-            groups.push({ items: [item], error: heldMessage, attempts: 0 })
-            continue
-          }
-          if (circuitOpen()) {
-            groups.push({ items: items.slice(i), error: `shadow unavailable: ${lastError}`, attempts: 0 })
-            break
-          }
-          const outcome = yield* Effect.either(withRetries(Effect.catchAllDefect(applyInOrder([item]), failAsStoreError)))
-          if (outcome._tag === "Right") {
-            applied.push(...outcome.right.applied)
-            groups.push(...outcome.right.journal)
-            for (const g of outcome.right.journal) for (const it of g.items) failed.add(it.key)
-            continue
-          }
-          failed.add(item.key)
-          groups.push({ items: [item], error: outcome.left.message, attempts: options.retryAttempts })
-          if (isTransient(outcome.left)) yield* openCircuit(outcome.left)
-        }
-        return { applied, journal: groups }
-      })
-
-    /** Decides the fate of every write of a batch: applied, or to journal with a reason. Never fails. */
-    const applyBatch = (items: ReadonlyArray<Item>): Effect.Effect<Applied> =>
-      Effect.gen(function* () {
-        if (circuitOpen()) {
-          return { applied: [], journal: [{ items, error: `shadow unavailable: ${lastError}`, attempts: 0 }] }
-        }
-        const live = items.filter((i) => !held.has(i.key))
-        const heldBack = items.filter((i) => held.has(i.key))
-        const heldGroup: ToJournal = { items: heldBack, error: heldMessage, attempts: 0 }
-        if (live.length === 0) return { applied: [], journal: [heldGroup] }
-        counts.attempted += live.length
-        yield* Metric.incrementBy(attemptedMetric, live.length)
-        const attempt = live.length === 1 ? applyInOrder(live) : deps.inShadowTransaction(applyInOrder(live))
-        // @effect/sql turns a failed COMMIT or ROLLBACK into a defect (a connection killed mid-transaction): here it
-        // is a failed attempt like any other, classified and retried.
-        const outcome = yield* Effect.either(timedBatch(withRetries(Effect.catchAllDefect(attempt, failAsStoreError))))
-        if (outcome._tag === "Right") return { ...outcome.right, journal: [heldGroup, ...outcome.right.journal] }
-        const error = outcome.left
-        if (isTransient(error)) {
-          yield* openCircuit(error)
-          return { applied: [], journal: [heldGroup, { items: live, error: error.message, attempts: options.retryAttempts }] }
-        }
-        if (live.length === 1) return { applied: [], journal: [heldGroup, { items: live, error: error.message, attempts: 1 }] }
-        const one = yield* applyOneByOne(live)
-        return { ...one, journal: [heldGroup, ...one.journal] }
-      })
+    const applyBatch = makeShadowBatch({
+      shadow,
+      ...(deps.insertMany === undefined ? {} : { insertMany: deps.insertMany }),
+      inShadowTransaction: deps.inShadowTransaction,
+      circuit,
+      options,
+      isHeld: (key) => held.has(key),
+      onRetry: Effect.suspend(() => {
+        counts.retries++
+        return Metric.increment(retriesMetric)
+      }),
+      onAttempt: (n) =>
+        Effect.suspend(() => {
+          counts.attempted += n
+          return Metric.incrementBy(attemptedMetric, n)
+        }),
+      latency: M.shadowLatency(target)
+    })
 
     /** Books the outcome of a batch and releases its writes from memory. Runs uninterruptibly. */
-    const settle = (lane: Lane, items: ReadonlyArray<Item>, outcome: Applied) =>
+    const settle = (lane: Lane, items: ReadonlyArray<Item>, outcome: Decided) =>
       Effect.gen(function* () {
         const journaled = outcome.journal.filter((g) => g.items.length > 0)
         // Entries in issue order: the order the aggregate's history must be replayed in.
@@ -432,7 +294,9 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     const awaitResolved = (timeout: Duration.Duration) =>
       Effect.suspend(() => {
         const seq = watermark.issued()
-        return watermark.current() >= seq ? Effect.succeed(true) : Effect.zipRight(hurry, watermark.awaitSeq(seq, timeout))
+        return watermark.current() >= seq
+          ? Effect.succeed(true)
+          : Effect.zipRight(hurry, watermark.awaitSeq(seq, timeout))
       })
 
     /**
@@ -465,7 +329,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
             // A lane must outlive anything a batch throws: a dead lane would strand its writes in memory.
             const decided = restore(applyBatch(items)).pipe(
               Effect.catchAllDefect((defect) =>
-                Effect.succeed<Applied>({
+                Effect.succeed<Decided>({
                   applied: [],
                   journal: [{ items, error: `unexpected shadow failure: ${String(defect)}`, attempts: 1 }]
                 })
@@ -480,7 +344,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
 
     // ---- health -----------------------------------------------------------------------------------------------
 
-    const inSync = () => journalSize === 0 && counts.unjournaled === 0 && !circuitOpen()
+    const inSync = () => journalSize === 0 && counts.unjournaled === 0 && !circuit.isOpen()
 
     const current = (): ShadowHealthSnapshot => {
       const resolved = counts.succeeded + counts.journaled
@@ -493,7 +357,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         queueCapacity: options.queueCapacity,
         journalSize,
         failureRate: resolved === 0 ? 0 : counts.journaled / resolved,
-        circuitOpen: circuitOpen(),
+        circuitOpen: circuit.isOpen(),
         heldAggregates: held.size,
         inSync: inSync()
       }
@@ -517,12 +381,15 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         }
         const line = healthLine(previous, now, options.healthInterval)
         previous = now
-        const log = line.failurePercent > 1 || line.circuitOpen || line.unjournaled > 0 ? Effect.logWarning : Effect.logInfo
+        const log =
+          line.failurePercent > 1 || line.circuitOpen || line.unjournaled > 0 ? Effect.logWarning : Effect.logInfo
         yield* log("shadow health").pipe(Effect.annotateLogs(line))
       })
       yield* Effect.forkIn(
         Effect.sleep(options.healthInterval).pipe(
-          Effect.zipRight(tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))),
+          Effect.zipRight(
+            tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))
+          ),
           Effect.forever
         ),
         scope
@@ -573,14 +440,3 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
       replay
     } satisfies ShadowWriter
   })
-
-/** Maps a shadow transaction's SqlError into the StoreError that the retry policy classifies. */
-export const transactionError = (backend: Backend) => (cause: unknown) =>
-  cause instanceof StoreError
-    ? cause
-    : new StoreError({
-        backend,
-        operation: "shadow batch",
-        message: `${backend} shadow batch failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        cause
-      })

@@ -6,7 +6,16 @@
 import type { StoreError } from "../domain/Errors.js"
 
 /** node-postgres and Node socket errors raised when the server cannot be reached or drops the connection. */
-const transientNodeCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"])
+const transientNodeCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ENOTFOUND"
+])
 
 /** SQLSTATEs of a server going away or refusing for now (class 08, admin shutdown, crash recovery, overload). */
 const transientSqlStates = new Set(["57P01", "57P02", "57P03", "53300", "40001", "40P01", "55000"])

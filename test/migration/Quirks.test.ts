@@ -133,6 +133,14 @@ describe("legacy data quirks", () => {
         expect(orphansOfRejected.length).toBeGreaterThan(0)
         for (const r of orphansOfRejected) expect(r.reason).toMatch(/row was rejected in this run/)
 
+        // A reject's row is the source row, exactly, whether kept or restored from what was sent to PostgreSQL.
+        for (const reject of rejects) {
+          const source = yield* withSqlite(legacy.path, (db) =>
+            db.prepare(`SELECT * FROM ${reject.table} WHERE id = ?`).get(reject.key)
+          )
+          expect(reject.row).toEqual(source)
+        }
+
         // export + import handles the same quirks the same way.
         const exportDir = join(legacy.dir, "export")
         yield* exportData({ outDir: exportDir }).pipe(Effect.provide(SqliteSource.layer(legacy.path)))

@@ -58,36 +58,38 @@ describe("READ + SHADOW: read-your-writes", () => {
     })
   )
 
-  it.scopedLive("while the journal holds writes the shadow misses, reads go to the primary; after replay, back to PostgreSQL", () =>
-    Effect.gen(function* () {
-      const dbs = yield* freshDatabases
-      const ctx = yield* Layer.build(modeOver(dbs.layer, Modes.sqliteShadowedReadPostgres))
-      const messages = yield* Effect.provide(MessageService, ctx)
-      const documents = yield* Effect.provide(DocumentService, ctx)
-      const health = yield* Effect.provide(ShadowHealth, ctx)
+  it.scopedLive(
+    "while the journal holds writes the shadow misses, reads go to the primary; after replay, back to PostgreSQL",
+    () =>
+      Effect.gen(function* () {
+        const dbs = yield* freshDatabases
+        const ctx = yield* Layer.build(modeOver(dbs.layer, Modes.sqliteShadowedReadPostgres))
+        const messages = yield* Effect.provide(MessageService, ctx)
+        const documents = yield* Effect.provide(DocumentService, ctx)
+        const health = yield* Effect.provide(ShadowHealth, ctx)
 
-      yield* cutPostgres(dbs.pgName)
-      const doc = yield* documents.createDocument({ title: "during outage", createdBy: "ana" })
-      const missed = yield* messages.saveHumanMessage({ userId: "ana", username: "a", content: "during outage" })
-      expect(yield* health.flush(Duration.seconds(10))).toBe(true)
-      expect((yield* health.snapshot).journalSize).toBe(2)
-      // PostgreSQL is unreachable and misses the document: the primary answers.
-      expect(Option.map(yield* documents.getDocument(doc.id), (d) => d.title)).toEqual(Option.some("during outage"))
+        yield* cutPostgres(dbs.pgName)
+        const doc = yield* documents.createDocument({ title: "during outage", createdBy: "ana" })
+        const missed = yield* messages.saveHumanMessage({ userId: "ana", username: "a", content: "during outage" })
+        expect(yield* health.flush(Duration.seconds(10))).toBe(true)
+        expect((yield* health.snapshot).journalSize).toBe(2)
+        // PostgreSQL is unreachable and misses the document: the primary answers.
+        expect(Option.map(yield* documents.getDocument(doc.id), (d) => d.title)).toEqual(Option.some("during outage"))
 
-      yield* restorePostgres(dbs.pgName)
-      yield* Effect.sleep(Duration.millis(300)) // circuit cooldown
-      // Reachable again but still missing the document and the message: still the primary.
-      expect(Option.isSome(yield* documents.getDocument(doc.id))).toBe(true)
-      expect(yield* messages.getMessageById(missed.id)).toEqual(Option.some(missed))
-      expect((yield* Effect.provide(readsOf, ctx)).shadow).toBe(0)
+        yield* restorePostgres(dbs.pgName)
+        yield* Effect.sleep(Duration.millis(300)) // circuit cooldown
+        // Reachable again but still missing the document and the message: still the primary.
+        expect(Option.isSome(yield* documents.getDocument(doc.id))).toBe(true)
+        expect(yield* messages.getMessageById(missed.id)).toEqual(Option.some(missed))
+        expect((yield* Effect.provide(readsOf, ctx)).shadow).toBe(0)
 
-      yield* health.replay
-      const saved = yield* messages.saveHumanMessage({ userId: "ana", username: "a", content: "after replay" })
-      expect(yield* messages.getMessageById(saved.id)).toEqual(Option.some(saved))
-      expect(Option.isSome(yield* documents.getDocument(doc.id))).toBe(true)
-      const reads = yield* Effect.provide(readsOf, ctx)
-      expect(reads).toEqual({ shadow: 2, primary: 3 })
-    })
+        yield* health.replay
+        const saved = yield* messages.saveHumanMessage({ userId: "ana", username: "a", content: "after replay" })
+        expect(yield* messages.getMessageById(saved.id)).toEqual(Option.some(saved))
+        expect(Option.isSome(yield* documents.getDocument(doc.id))).toBe(true)
+        const reads = yield* Effect.provide(readsOf, ctx)
+        expect(reads).toEqual({ shadow: 2, primary: 3 })
+      })
   )
 
   it.scopedLive("a read that fails on PostgreSQL is answered by the primary", () =>

@@ -11,7 +11,11 @@ import { MessageService } from "../../src/services/MessageService.js"
 import { dumpTables, freshDatabases, mixedWorkload, modeOver, rowCounts } from "./support/ModeFixtures.js"
 
 describe("shadow modes converge", () => {
-  for (const mode of [Modes.sqliteShadowedToPostgres, Modes.sqliteShadowedReadPostgres, Modes.postgresShadowedToSqlite]) {
+  for (const mode of [
+    Modes.sqliteShadowedToPostgres,
+    Modes.sqliteShadowedReadPostgres,
+    Modes.postgresShadowedToSqlite
+  ]) {
     it.scopedLive(
       `after a mixed workload both databases hold identical rows (${Modes.describeMode(mode)})`,
       () =>
@@ -78,12 +82,15 @@ describe("shadow modes converge", () => {
           })
       })
       const dbs = yield* freshDatabases
-      const ctx = yield* Layer.build(
-        modeOver(dbs.layer, Modes.sqliteShadowedToPostgres).pipe(Layer.provide(analyzer))
-      )
+      const ctx = yield* Layer.build(modeOver(dbs.layer, Modes.sqliteShadowedToPostgres).pipe(Layer.provide(analyzer)))
       const messages = yield* Effect.provide(MessageService, ctx)
       for (let i = 0; i < 20; i++) yield* messages.saveHumanMessage({ userId: "u", username: "u", content: `m${i}` })
-      expect(yield* Effect.provide(Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.seconds(10))), ctx)).toBe(true)
+      expect(
+        yield* Effect.provide(
+          Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.seconds(10))),
+          ctx
+        )
+      ).toBe(true)
       expect(calls).toBe(20)
       const sqlite = yield* Effect.provide(dumpTables("sqlite"), ctx)
       const postgres = yield* Effect.provide(dumpTables("postgres"), ctx)

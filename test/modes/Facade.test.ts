@@ -47,8 +47,12 @@ describe("Promise facade", () => {
         const saved = await db.messageService.saveHumanMessage({ userId: "ana", username: "Ana", content: "hi" })
         const found = await db.messageService.getMessageById(saved.id)
         const missing = await db.messageService.getMessageById("nope")
-        const invalid = await db.messageService.saveHumanMessage({ userId: "", username: "x", content: "" }).catch((e: unknown) => e)
-        const notFound = await db.userProfileService.updateUserProfile("nobody", { dominant_archetype: "x" }).catch((e: unknown) => e)
+        const invalid = await db.messageService
+          .saveHumanMessage({ userId: "", username: "x", content: "" })
+          .catch((e: unknown) => e)
+        const notFound = await db.userProfileService
+          .updateUserProfile("nobody", { dominant_archetype: "x" })
+          .catch((e: unknown) => e)
         const profile = await db.userProfileService.getOrCreateUserProfile("ana", "Ana")
         const count = await db.userProfileService.incrementMessageCount("ana")
         const query = await db.queryService.saveQuery({ userId: "ana", username: "Ana", queryText: "how many?" })

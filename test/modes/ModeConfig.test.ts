@@ -13,10 +13,10 @@ import { defaultShadowOptions } from "../../src/modes/ShadowOptions.js"
 import { MessageService } from "../../src/services/MessageService.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
 
-const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
-const read = <A>(config: Config.Config<A>, env: Record<string, string>) =>
-  Effect.either(withEnv(env)(config))
+const read = <A>(config: Config.Config<A>, env: Record<string, string>) => Effect.either(withEnv(env)(config))
 
 describe("mode configuration", () => {
   it.effect("chooses the guide's mode for every combination of flags", () =>
@@ -29,7 +29,10 @@ describe("mode configuration", () => {
         [{ USE_POSTGRES_READ: "true", USE_POSTGRES_SHADOW: "false" }, "refused"],
         [{ USE_POSTGRES_PRIMARY: "true" }, Modes.postgresOnly],
         // The guide's phase 6 spells every flag out.
-        [{ USE_POSTGRES_PRIMARY: "true", USE_POSTGRES_READ: "false", USE_POSTGRES_SHADOW: "false" }, Modes.postgresOnly],
+        [
+          { USE_POSTGRES_PRIMARY: "true", USE_POSTGRES_READ: "false", USE_POSTGRES_SHADOW: "false" },
+          Modes.postgresOnly
+        ],
         [{ USE_POSTGRES_PRIMARY: "true", USE_POSTGRES_SHADOW: "true" }, Modes.postgresShadowedToSqlite],
         [{ USE_POSTGRES_PRIMARY: "true", USE_POSTGRES_READ: "true" }, Modes.postgresOnly],
         [{ USE_POSTGRES_PRIMARY: "false", USE_POSTGRES_READ: "false", USE_POSTGRES_SHADOW: "false" }, Modes.sqliteOnly]
@@ -102,9 +105,15 @@ describe("mode configuration", () => {
         SHADOW_HEALTH_INTERVAL_MS: "0",
         SHADOW_AUTO_REPLAY: "true"
       })
-      expect(Either.map(tuned, (o) => [o.queueCapacity, o.lanes, Duration.toMillis(o.drainTimeout), Duration.toMillis(o.healthInterval), o.autoReplay])).toEqual(
-        Either.right([50, 2, 1500, 0, true])
-      )
+      expect(
+        Either.map(tuned, (o) => [
+          o.queueCapacity,
+          o.lanes,
+          Duration.toMillis(o.drainTimeout),
+          Duration.toMillis(o.healthInterval),
+          o.autoReplay
+        ])
+      ).toEqual(Either.right([50, 2, 1500, 0, true]))
       for (const [name, value] of [
         ["SHADOW_LANES", "0"],
         ["SHADOW_QUEUE_CAPACITY", "lots"],
@@ -144,7 +153,12 @@ describe("DatabaseLive", () => {
       const saved = yield* messages.saveHumanMessage({ userId: "u", username: "u", content: "hello" })
       expect(yield* messages.getMessageById(saved.id)).toEqual(Option.some(saved))
       const health = yield* Effect.provide(ShadowHealth, ctx)
-      expect(yield* health.snapshot).toMatchObject({ enabled: true, primary: "sqlite", target: "postgres", succeeded: 1 })
+      expect(yield* health.snapshot).toMatchObject({
+        enabled: true,
+        primary: "sqlite",
+        target: "postgres",
+        succeeded: 1
+      })
 
       const modeLines = lines.filter((l) => l.includes("database mode"))
       expect(modeLines).toHaveLength(1)
@@ -156,9 +170,13 @@ describe("DatabaseLive", () => {
   it.scopedLive("refuses to start on a bad flag, before opening anything", () =>
     Effect.gen(function* () {
       const result = yield* Effect.either(
-        Layer.build(DatabaseLive).pipe(withEnv({ USE_POSTGRES_SHADOW: "ture", SQLITE_PATH: "/nonexistent/never-created.db" }))
+        Layer.build(DatabaseLive).pipe(
+          withEnv({ USE_POSTGRES_SHADOW: "ture", SQLITE_PATH: "/nonexistent/never-created.db" })
+        )
       )
-      expect(Either.isLeft(result) ? String(result.left) : "started").toContain('USE_POSTGRES_SHADOW must be "true" or "false", got "ture"')
+      expect(Either.isLeft(result) ? String(result.left) : "started").toContain(
+        'USE_POSTGRES_SHADOW must be "true" or "false", got "ture"'
+      )
     })
   )
 })

@@ -45,7 +45,10 @@ interface Expectation {
 }
 
 const cases: ReadonlyArray<[string, Expectation]> = [
-  ["nothing set: SQLite only", { mode: Modes.sqliteOnly, writesTo: { sqlite: true, postgres: false }, readsFrom: "sqlite" }],
+  [
+    "nothing set: SQLite only",
+    { mode: Modes.sqliteOnly, writesTo: { sqlite: true, postgres: false }, readsFrom: "sqlite" }
+  ],
   [
     "SHADOW: write SQLite + shadow PostgreSQL, read SQLite",
     { mode: Modes.sqliteShadowedToPostgres, writesTo: { sqlite: true, postgres: true }, readsFrom: "sqlite" }
@@ -54,7 +57,10 @@ const cases: ReadonlyArray<[string, Expectation]> = [
     "READ + SHADOW: write SQLite + shadow PostgreSQL, read PostgreSQL",
     { mode: Modes.sqliteShadowedReadPostgres, writesTo: { sqlite: true, postgres: true }, readsFrom: "postgres" }
   ],
-  ["PRIMARY: PostgreSQL only", { mode: Modes.postgresOnly, writesTo: { sqlite: false, postgres: true }, readsFrom: "postgres" }],
+  [
+    "PRIMARY: PostgreSQL only",
+    { mode: Modes.postgresOnly, writesTo: { sqlite: false, postgres: true }, readsFrom: "postgres" }
+  ],
   [
     "PRIMARY + SHADOW: write PostgreSQL + shadow SQLite, read PostgreSQL",
     { mode: Modes.postgresShadowedToSqlite, writesTo: { sqlite: true, postgres: true }, readsFrom: "postgres" }
@@ -83,7 +89,10 @@ describe("modes route reads and writes", () => {
           expect(Option.isSome(inPostgres)).toBe(expected.writesTo.postgres)
           // The same row, not a re-derived one, wherever it went.
           for (const found of [inSqlite, inPostgres]) if (Option.isSome(found)) expect(found.value).toEqual(saved)
-          const counts = { sqlite: yield* Effect.provide(rowCounts("sqlite"), ctx), postgres: yield* Effect.provide(rowCounts("postgres"), ctx) }
+          const counts = {
+            sqlite: yield* Effect.provide(rowCounts("sqlite"), ctx),
+            postgres: yield* Effect.provide(rowCounts("postgres"), ctx)
+          }
           expect(counts.sqlite["messages"]).toBe(expected.writesTo.sqlite ? 1 : 0)
           expect(counts.postgres["messages"]).toBe(expected.writesTo.postgres ? 1 : 0)
 

@@ -63,7 +63,9 @@ describe("a failing shadow loses nothing", () => {
         const sqliteRows = yield* Effect.provide(dumpTables("sqlite"), ctx)
         const postgresRows = yield* Effect.provide(dumpTables("postgres"), ctx)
         const pgMessageIds = new Set(postgresRows["messages"]!.map((m) => (m as { id: string }).id))
-        const missing = sqliteRows["messages"]!.map((m) => (m as { id: string }).id).filter((id) => !pgMessageIds.has(id))
+        const missing = sqliteRows["messages"]!.map((m) => (m as { id: string }).id).filter(
+          (id) => !pgMessageIds.has(id)
+        )
         expect(missing.length).toBeGreaterThan(0)
         for (const id of missing) expect(keys.has(`message:${id}`)).toBe(true)
 
@@ -75,7 +77,9 @@ describe("a failing shadow loses nothing", () => {
         expect(result.applied).toBeGreaterThan(0)
         expect(result).toMatchObject({ kept: 0, remaining: 0, failures: [] })
 
-        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(yield* Effect.provide(dumpTables("sqlite"), ctx))
+        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(
+          yield* Effect.provide(dumpTables("sqlite"), ctx)
+        )
         const after = yield* health.snapshot
         expect(after).toMatchObject({ journalSize: 0, heldAggregates: 0, inSync: true })
       }),
@@ -107,7 +111,9 @@ describe("a failing shadow loses nothing", () => {
         expect(yield* health.flush(Duration.seconds(20))).toBe(true)
         const snapshot = yield* health.snapshot
         expect(snapshot).toMatchObject({ journaled: 0, succeeded: 300, journalSize: 0 })
-        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(yield* Effect.provide(dumpTables("sqlite"), ctx))
+        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(
+          yield* Effect.provide(dumpTables("sqlite"), ctx)
+        )
       }),
     60_000
   )
@@ -165,7 +171,9 @@ describe("a failing shadow loses nothing", () => {
       expect(late).toMatchObject({ applied: 2, kept: 0, remaining: 0 })
       const row = yield* postgres.getDocument(document.id)
       expect(Option.map(row, (d) => [d.title, d.content])).toEqual(Option.some(["Renamed", "edited after the import"]))
-      expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(yield* Effect.provide(dumpTables("sqlite"), ctx))
+      expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(
+        yield* Effect.provide(dumpTables("sqlite"), ctx)
+      )
     })
   )
 
@@ -206,7 +214,9 @@ describe("a failing shadow loses nothing", () => {
         const postgres = yield* Effect.provide(PostgresStore, ctx)
         const hot = yield* postgres.getUserProfile("hot")
         expect(Option.map(hot, (p) => p.message_count)).toEqual(Option.some(60))
-        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(yield* Effect.provide(dumpTables("sqlite"), ctx))
+        expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(
+          yield* Effect.provide(dumpTables("sqlite"), ctx)
+        )
       }),
     60_000
   )

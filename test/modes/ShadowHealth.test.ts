@@ -68,7 +68,13 @@ describe("shadow health", () => {
       expect(healthLines.length).toBeGreaterThan(0)
       const last = healthLines[healthLines.length - 1]!
       expect(Object.keys(last.annotations)).toEqual(
-        expect.arrayContaining(["writesPerSecond", "failurePercent", "failurePercentTotal", "queueDepth", "journalSize"])
+        expect.arrayContaining([
+          "writesPerSecond",
+          "failurePercent",
+          "failurePercentTotal",
+          "queueDepth",
+          "journalSize"
+        ])
       )
       expect(last.annotations["journalSize"]).toBe(10)
       expect(last.annotations["failurePercentTotal"]).toBe(25)

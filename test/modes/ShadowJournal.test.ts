@@ -40,7 +40,10 @@ const setup = Effect.gen(function* () {
   const record = (op: WriteOp, issuedAtMicros: number) =>
     journal.record([{ target: "postgres", op, error: "test", attempts: 0, issuedAtMicros }])
   const count = (userId: string) =>
-    Effect.map(postgres.getUserProfile(userId), Option.map((p) => p.message_count))
+    Effect.map(
+      postgres.getUserProfile(userId),
+      Option.map((p) => p.message_count)
+    )
   return { journal, postgres, record, count }
 })
 

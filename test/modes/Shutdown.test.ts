@@ -8,7 +8,13 @@ import * as Modes from "../../src/modes/Mode.js"
 import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
 import { MessageService } from "../../src/services/MessageService.js"
 import { UserProfileService } from "../../src/services/UserProfileService.js"
-import { dumpTables, freshDatabases, modeOver, postgresWriteControl, testShadowOptions } from "./support/ModeFixtures.js"
+import {
+  dumpTables,
+  freshDatabases,
+  modeOver,
+  postgresWriteControl,
+  testShadowOptions
+} from "./support/ModeFixtures.js"
 
 const writeMany = (n: number) =>
   Effect.gen(function* () {
@@ -31,7 +37,10 @@ describe("shutdown", () => {
         const ctx = yield* Layer.buildWithScope(modeOver(dbs.layer, Modes.sqliteShadowedToPostgres), scope)
         yield* Effect.flatMap(Effect.provide(postgresWriteControl, ctx), (c) => c.delay(2))
         yield* Effect.provide(writeMany(150), ctx)
-        const before = yield* Effect.provide(Effect.flatMap(ShadowHealth, (h) => h.snapshot), ctx)
+        const before = yield* Effect.provide(
+          Effect.flatMap(ShadowHealth, (h) => h.snapshot),
+          ctx
+        )
         expect(before.queueDepth).toBeGreaterThan(0)
         yield* Scope.close(scope, Exit.void)
 
@@ -53,7 +62,10 @@ describe("shutdown", () => {
         const dbs = yield* freshDatabases
         const scope = yield* Scope.make()
         const ctx = yield* Layer.buildWithScope(
-          modeOver(dbs.layer, Modes.sqliteShadowedToPostgres, { ...testShadowOptions, drainTimeout: Duration.millis(100) }),
+          modeOver(dbs.layer, Modes.sqliteShadowedToPostgres, {
+            ...testShadowOptions,
+            drainTimeout: Duration.millis(100)
+          }),
           scope
         )
         const control = yield* Effect.provide(postgresWriteControl, ctx)

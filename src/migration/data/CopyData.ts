@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import type { TableName } from "../../domain/Tables.js"
 import { type LoadSettings, defaultLoadSettings, loadTables, targetName } from "./LoadTables.js"
 import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
+import { causeMessage, SourceError } from "./DataErrors.js"
 import { SqliteSource, sourceWarnings } from "./SqliteSource.js"
 import { selectTables } from "./TableSelection.js"
 
@@ -24,7 +25,11 @@ export const copyData = (options: CopyOptions = {}) =>
       Effect.map(source.count(table.name), (total) => ({
         table,
         total,
-        pages: (pageRows: number) => source.pages(table, pageRows)
+        reader: (pageRows: number) => Effect.sync(() => source.reader(table, pageRows)),
+        fail: (cause: unknown) =>
+          cause instanceof SourceError
+            ? cause
+            : new SourceError({ path: source.path, message: `cannot read ${table.name}: ${causeMessage(cause)}`, cause })
       }))
     )
     const result = yield* loadTables(sources, settings)

@@ -3,13 +3,13 @@
  * hashed as it is written, then `_metadata.json`. Files go to `<out>.partial` and the directory is renamed into
  * place only when complete, so `<out>` is always either a whole export or absent.
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { rowEncoder } from "./CellEncoding.js"
-import { causeMessage, OutputError } from "./DataErrors.js"
+import { causeMessage, OutputError, SourceError } from "./DataErrors.js"
 import {
   type ExportedTable,
   exportFormatName,
@@ -18,6 +18,7 @@ import {
   fileNameOf,
   metadataFileName
 } from "./ExportFormat.js"
+import { yieldToEventLoop } from "./PageReader.js"
 import { tableProgress } from "./Progress.js"
 import type { SchemaForm } from "./SchemaForm.js"
 import { SqliteSource, sourceWarnings } from "./SqliteSource.js"
@@ -166,21 +167,23 @@ const exportTable = (source: typeof SqliteSource.Service, table: Table, dir: str
       (fd) =>
         Effect.gen(function* () {
           const writer = fileWriter(fd)
-          yield* source.pages(table, pageRows).pipe(
-            Stream.runForEach((page) =>
-              Effect.gen(function* () {
-                if (page.length === 0) return
-                yield* Effect.try({
-                  try: () => {
-                    for (const row of page) writer.line(encode(row))
-                  },
-                  catch: fail
-                })
-                rows += page.length
-                yield* progress.advance(page.length)
-              })
-            )
-          )
+          const reader = source.reader(table, pageRows)
+          // Read and written in one synchronous step, so no page outlives it (see PageReader.ts).
+          const step = Effect.try({
+            try: () => {
+              const page = reader.next()
+              for (const row of page) writer.line(encode(row))
+              return page.length
+            },
+            catch: (cause) => (cause instanceof SourceError ? cause : fail(cause))
+          })
+          for (;;) {
+            const read = yield* step
+            rows += read
+            yield* progress.advance(read)
+            yield* yieldToEventLoop
+            if (read < pageRows) break
+          }
           return yield* Effect.try({ try: writer.finish, catch: fail })
         }),
       (fd) => Effect.sync(() => fs.closeSync(fd))

@@ -1,9 +1,9 @@
 /**
  * Reading an export back: `verifyExport` checks the whole directory against its metadata (format, known tables and
  * columns, every file's size, line count and SHA-256) before anything is loaded, so a missing, truncated or edited
- * file stops the import with nothing written; `exportPages` then streams a file's rows in pages.
+ * file stops the import with nothing written; `exportReader` then reads a file's rows in pages.
  */
-import { Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
+import { Effect, Either, ParseResult, Schema, type Scope } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -11,6 +11,7 @@ import { type Table, tableByName, tables } from "../../domain/Tables.js"
 import { decodeCell } from "./CellEncoding.js"
 import { causeMessage, ExportInvalid } from "./DataErrors.js"
 import { type ExportedTable, ExportMetadata, fileNameOf, metadataFileName } from "./ExportFormat.js"
+import type { PageReader } from "./PageReader.js"
 import type { SourceRow } from "./SqliteSource.js"
 
 export interface VerifiedExport {
@@ -129,13 +130,13 @@ interface ReaderState {
   line: number
 }
 
-/** The rows of one verified table file in pages of `pageRows`, cells in registry order. */
-export const exportPages = (
+/** A reader of one verified table file, in pages of `pageRows`, cells in registry order; closed with the scope. */
+export const exportReader = (
   dir: string,
   table: Table,
   entry: ExportedTable,
   pageRows: number
-): Stream.Stream<ReadonlyArray<SourceRow>, ExportInvalid> => {
+): Effect.Effect<PageReader, ExportInvalid, Scope.Scope> => {
   const file = path.join(dir, entry.file)
   const names = Object.keys(table.columns)
   // Cell i of a line belongs to registry column positions[i].
@@ -192,7 +193,7 @@ export const exportPages = (
     return rows
   }
 
-  return Stream.acquireRelease(
+  return Effect.acquireRelease(
     Effect.try({
       try: (): ReaderState => ({
         fd: fs.openSync(file, "r"),
@@ -207,16 +208,17 @@ export const exportPages = (
     }),
     (state) => Effect.sync(() => fs.closeSync(state.fd))
   ).pipe(
-    Stream.flatMap((state) =>
-      Stream.paginateEffect(state, (s) =>
-        Effect.try({
-          try: () => {
-            const rows = readPage(s)
-            return [rows, rows.length === pageRows ? Option.some(s) : Option.none()] as const
-          },
-          catch: (cause) => (cause instanceof ExportInvalid ? cause : invalid(causeMessage(cause), cause))
-        })
-      )
+    Effect.map(
+      (state): PageReader => ({
+        pageRows,
+        next: () => {
+          try {
+            return readPage(state)
+          } catch (cause) {
+            throw cause instanceof ExportInvalid ? cause : invalid(causeMessage(cause), cause)
+          }
+        }
+      })
     )
   )
 }

@@ -6,7 +6,8 @@ import { Effect } from "effect"
 import type { TableName } from "../../domain/Tables.js"
 import { stripUndefined } from "./CopyData.js"
 import { defaultExportDir } from "./ExportData.js"
-import { exportPages, type VerifiedExport, verifyExport } from "./ExportReader.js"
+import { causeMessage, ExportInvalid } from "./DataErrors.js"
+import { exportReader, type VerifiedExport, verifyExport } from "./ExportReader.js"
 import { defaultLoadSettings, type LoadSettings, loadTables, targetName } from "./LoadTables.js"
 import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
 
@@ -26,7 +27,11 @@ export const loadExport = (verified: VerifiedExport, options: Omit<ImportOptions
       verified.tables.map(({ entry, table }) => ({
         table,
         total: entry.rows,
-        pages: (pageRows: number) => exportPages(verified.dir, table, entry, pageRows)
+        reader: (pageRows: number) => exportReader(verified.dir, table, entry, pageRows),
+        fail: (cause: unknown) =>
+          cause instanceof ExportInvalid
+            ? cause
+            : new ExportInvalid({ path: verified.dir, message: `cannot read ${table.name}: ${causeMessage(cause)}`, cause })
       })),
       settings
     )

@@ -1,19 +1,20 @@
 /**
- * The load shared by import and copy: tables in parallel as far as foreign keys allow (a child starts when its
- * parent is complete, so its orphans are exactly the rows whose parent is not in PostgreSQL), each table on a
- * connection of its own, its pages converted one ahead of the batch PostgreSQL is loading.
+ * The load shared by import and copy. Tables run in parallel as far as foreign keys allow (a child starts when its
+ * parent is complete, so its orphans are exactly the rows whose parent is not in PostgreSQL), `jobs` at a time,
+ * the largest first, each on a connection of its own; a table's secondary indexes are built after its rows while
+ * the next table loads; within a table, the next batch is read and converted while PostgreSQL loads the current one.
  */
-import { Deferred, Effect, Stream } from "effect"
+import { Deferred, Effect, Option, type Scope, Stream } from "effect"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, endDeferral, noDeferral, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
 import { pgSession } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
 import { tableProgress } from "./Progress.js"
 import { type Reject, rejectsFile } from "./RejectsFile.js"
-import type { SourceRow } from "./SqliteSource.js"
+import { type PageReader, yieldToEventLoop } from "./PageReader.js"
 import { type OnConflict, tableWriter } from "./TableWriter.js"
 
 export interface LoadSettings {
@@ -24,7 +25,11 @@ export interface LoadSettings {
   readonly rejectsPath: string
   /** Rows per batch (one transaction each); by default sized from the table's width. */
   readonly batchRows?: number | undefined
-  /** Tables loaded at the same time (and indexes built at the same time). */
+  /**
+   * Tables loaded at the same time. Converting rows is single-threaded, so with deferred indexes one at a time is
+   * fastest (the others load while the first one's indexes are built); with indexes kept, PostgreSQL is the
+   * bottleneck and more jobs help. Indexes are built `max(2, jobs)` at a time.
+   */
   readonly jobs: number
   /**
    * Build the secondary indexes of a table that starts empty after loading it, instead of maintaining them row by
@@ -45,39 +50,49 @@ export interface TableSource<E> {
   readonly table: Table
   /** Rows expected, for progress. */
   readonly total: number
-  readonly pages: (pageRows: number) => Stream.Stream<ReadonlyArray<SourceRow>, E>
+  /** Opens the table for reading, for the scope; `next` throws errors of type E. */
+  readonly reader: (pageRows: number) => Effect.Effect<PageReader, E, Scope.Scope>
+  /** Types what a reader throws. */
+  readonly fail: (cause: unknown) => E
 }
 
-/** About 2 MB of COPY text per batch for a typical row of the table. */
 /**
- * Lets Node's event loop run: reading and converting a page is synchronous, and meanwhile the socket would not
- * send the rest of the previous batch to PostgreSQL, which would then wait instead of working in parallel.
- */
-const yieldToEventLoop = Effect.async<void>((resume) => {
-  setImmediate(() => resume(Effect.void))
-})
-
-/**
- * A table's rows as full batches. Pages are small and the event loop runs between them, so converting the next
- * batch never holds up the socket that is still sending the previous one.
+ * A table's rows as full batches. Pages are small, and each is read and converted in one synchronous step that
+ * leaves nothing of it alive; the event loop runs between steps, so the socket keeps sending the previous batch
+ * to PostgreSQL meanwhile, and the garbage collector (which runs as an event-loop task) never finds a page alive.
  */
 const preparedBatches = <E>(source: TableSource<E>, batchRows: number): Stream.Stream<PreparedBatch, E> =>
-  Stream.suspend(() => {
-    const builder = batchBuilder(source.table)
-    const pageRows = Math.max(1, Math.min(batchRows, Math.floor(12_000 / Object.keys(source.table.columns).length)))
-    const full = source.pages(pageRows).pipe(
-      Stream.tap(() => yieldToEventLoop),
-      Stream.mapConcat((rows) => {
-        builder.add(rows)
-        return builder.size() >= batchRows ? [builder.take()] : []
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const pageRows = Math.max(1, Math.min(batchRows, Math.floor(12_000 / Object.keys(source.table.columns).length)))
+      const reader = yield* source.reader(pageRows)
+      const builder = batchBuilder(source.table)
+      let done = false
+      const step = Effect.try({
+        try: () => {
+          const rows = reader.next()
+          if (rows.length < pageRows) done = true
+          if (rows.length > 0) builder.add(rows)
+        },
+        catch: source.fail
       })
-    )
-    return Stream.concat(
-      full,
-      Stream.suspend(() => (builder.size() > 0 ? Stream.make(builder.take()) : Stream.empty))
-    )
-  })
+      const nextBatch = Effect.gen(function* () {
+        while (!done && builder.size() < batchRows) {
+          yield* step
+          yield* yieldToEventLoop
+        }
+        return builder.size() > 0 ? Option.some(builder.take()) : Option.none()
+      })
+      return Stream.repeatEffectOption(
+        nextBatch.pipe(
+          Effect.mapError(Option.some),
+          Effect.flatMap(Option.match({ onNone: () => Effect.fail(Option.none()), onSome: Effect.succeed }))
+        )
+      )
+    })
+  )
 
+/** About 2 MB of COPY text per batch for a typical row of the table. */
 export const defaultBatchRows = (table: Table): number =>
   Math.max(250, Math.floor(120_000 / Object.keys(table.columns).length))
 
@@ -134,7 +149,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const { table } = source
             const started = performance.now()
             const session = yield* pgSession(table.name)
-            if (settings.deferIndexes) yield* deferIndexes(session, table.name)
+            const deferral = settings.deferIndexes ? yield* deferIndexes(session, table.name) : noDeferral
             const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
             const writer = yield* tableWriter(session, table, {
               onConflict: settings.onConflict,
@@ -167,12 +182,13 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
               )
             )
             yield* progress.done
+            yield* endDeferral(session, table.name, deferral)
             const summary: TableLoadSummary = {
               table: table.name,
               ...counts,
               seconds: (performance.now() - started) / 1000
             }
-            return summary
+            return { summary, deferral }
           })
         )
 
@@ -189,15 +205,15 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const parent = source.table.foreignKey?.parent
             const parentDone = parent === undefined ? undefined : done.get(parent)
             if (parentDone !== undefined) yield* Deferred.await(parentDone)
-            const summary = yield* semaphore.withPermits(1)(loadTable(source))
+            const { summary, deferral } = yield* semaphore.withPermits(1)(loadTable(source))
             // Children only need the parent's rows (its key is never deferred), not its other indexes.
             yield* Deferred.succeed(done.get(source.table.name)!, undefined)
             const started = performance.now()
             yield* Effect.logDebug("table loaded").pipe(Effect.annotateLogs({ ...summary }))
-            const built = yield* rebuildIndexes(source.table.name, indexJobs)
+            const built = yield* rebuildIndexes(source.table.name, indexJobs, deferral.pending)
             yield* Effect.logDebug("indexes built").pipe(
-              Effect.annotateLogs({ table: source.table.name, indexes: built.join(", ") }),
-              Effect.when(() => built.length > 0)
+              Effect.annotateLogs({ table: source.table.name, indexes: [...built, ...deferral.pending].join(", ") }),
+              Effect.when(() => built.length + deferral.pending.length > 0)
             )
             return { ...summary, seconds: summary.seconds + (performance.now() - started) / 1000 }
           }),

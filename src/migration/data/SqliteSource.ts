@@ -6,12 +6,13 @@
  * so each page is its own short read instead.
  */
 import Database from "better-sqlite3"
-import { Context, Effect, Layer, Option, Stream } from "effect"
+import { Context, Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { resolve } from "node:path"
 import type { Table, TableName } from "../../domain/Tables.js"
 import type { SqliteCell } from "./ConversionRules.js"
 import { causeMessage, SourceError } from "./DataErrors.js"
+import type { PageReader } from "./PageReader.js"
 import { inspectSchema, type SchemaForm, type TableColumns } from "./SchemaForm.js"
 
 /** Cells in registry column order; a column the file lacks is NULL. */
@@ -26,8 +27,8 @@ export interface SqliteSourceShape {
   readonly snapshot: boolean
   readonly columns: (table: TableName) => TableColumns
   readonly count: (table: TableName) => Effect.Effect<number, SourceError>
-  /** The table's rows in pages of up to `pageRows`, by rowid: memory holds one page at a time. */
-  readonly pages: (table: Table, pageRows: number) => Stream.Stream<ReadonlyArray<SourceRow>, SourceError>
+  /** The table's rows in pages of up to `pageRows`, by rowid: memory holds one page at a time. Throws SourceError. */
+  readonly reader: (table: Table, pageRows: number) => PageReader
 }
 
 export class SqliteSource extends Context.Tag("@repo/database/SqliteSource")<SqliteSource, SqliteSourceShape>() {}
@@ -113,39 +114,37 @@ export const make = (file: string) =>
         catch: fail(`cannot count ${name}`)
       })
 
-    const pages = (table: Table, pageRows: number): Stream.Stream<ReadonlyArray<SourceRow>, SourceError> => {
+    const reader = (table: Table, pageRows: number): PageReader => {
       const { present } = columnsOf(table.name)
       const have = new Set(present)
       const selectList = Object.keys(table.columns)
         .map((name) => (have.has(name) ? quote(name) : `NULL AS ${quote(name)}`))
         .join(", ")
       const width = Object.keys(table.columns).length
-      return Stream.unwrap(
-        Effect.try({
-          try: () =>
-            db
+      const failRead = fail(`cannot read ${table.name}`)
+      let statement: Database.Statement | undefined
+      let after: bigint = -(2n ** 63n)
+      let done = false
+      return {
+        pageRows,
+        next: () => {
+          if (done) return []
+          try {
+            statement ??= db
               .prepare(`SELECT ${selectList}, rowid FROM ${quote(table.name)} WHERE rowid > ? ORDER BY rowid LIMIT ?`)
               .raw(true)
-              .safeIntegers(true),
-          catch: fail(`cannot read ${table.name}`)
-        }).pipe(
-          Effect.map((statement) =>
-            Stream.paginateEffect(-(2n ** 63n), (after: bigint) =>
-              Effect.try({
-                try: () => {
-                  // The rowid rides along as the last cell; it is the cursor of the next page.
-                  const rows = statement.all(after, pageRows) as Array<Array<SqliteCell>>
-                  const last = rows[rows.length - 1]
-                  const next =
-                    rows.length < pageRows || last === undefined ? Option.none() : Option.some(last[width] as bigint)
-                  return [rows as ReadonlyArray<SourceRow>, next] as const
-                },
-                catch: fail(`cannot read ${table.name}`)
-              })
-            )
-          )
-        )
-      )
+              .safeIntegers(true)
+            // The rowid rides along as the last cell; it is the cursor of the next page.
+            const rows = statement.all(after, pageRows) as Array<Array<SqliteCell>>
+            const last = rows[rows.length - 1]
+            if (last === undefined || rows.length < pageRows) done = true
+            else after = last[width] as bigint
+            return rows
+          } catch (cause) {
+            throw failRead(cause)
+          }
+        }
+      }
     }
 
     return {
@@ -155,7 +154,7 @@ export const make = (file: string) =>
       snapshot,
       columns: columnsOf,
       count,
-      pages
+      reader
     } satisfies SqliteSourceShape
   })
 

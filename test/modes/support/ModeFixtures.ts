@@ -61,28 +61,33 @@ export const freshDatabases = Effect.gen(function* () {
 })
 
 /** A mode over both databases, both still reachable by the test through their tags. */
-export const modeOver = (dbs: Layer.Layer<Databases, StoreError>, mode: Mode, options: ShadowOptions = testShadowOptions) =>
-  modeLayer(mode, options).pipe(Layer.provideMerge(dbs))
+export const modeOver = (
+  dbs: Layer.Layer<Databases, StoreError>,
+  mode: Mode,
+  options: ShadowOptions = testShadowOptions
+) => modeLayer(mode, options).pipe(Layer.provideMerge(dbs))
 
 /** Every row of every table, decoded into the callers' shape and sorted by id: equal across backends. */
 export const dumpTables = (backend: Backend) =>
   Effect.gen(function* () {
     const sql =
-      backend === "sqlite"
-        ? (yield* SqliteDatabase.SqliteDatabase).sql
-        : (yield* PostgresDatabase.PostgresDatabase).sql
+      backend === "sqlite" ? (yield* SqliteDatabase.SqliteDatabase).sql : (yield* PostgresDatabase.PostgresDatabase).sql
     const out: Record<string, ReadonlyArray<unknown>> = {}
     for (const table of tables) {
       const decode = rowDecoder(table.columns, rowSchema(table.columns), backend)
       const rows = yield* sql<DbRow>`SELECT * FROM ${sql(table.name)}`.pipe(Effect.orDie)
       const decoded = yield* Effect.forEach(rows, (r) => Effect.orDie(decode(r)))
-      out[table.name] = [...decoded].sort((a, b) => String((a as DbRow)["id"]).localeCompare(String((b as DbRow)["id"])))
+      out[table.name] = [...decoded].sort((a, b) =>
+        String((a as DbRow)["id"]).localeCompare(String((b as DbRow)["id"]))
+      )
     }
     return out
   })
 
 export const rowCounts = (backend: Backend) =>
-  Effect.map(dumpTables(backend), (dump) => Object.fromEntries(Object.entries(dump).map(([t, rows]) => [t, rows.length])))
+  Effect.map(dumpTables(backend), (dump) =>
+    Object.fromEntries(Object.entries(dump).map(([t, rows]) => [t, rows.length]))
+  )
 
 /** Runs SQL on one database directly (the journal lives there too). */
 export const rawSql = (
@@ -137,7 +142,11 @@ export const mixedWorkload = (users: number, rounds: number) =>
         yield* documents.updateDocumentTitle(doc.id, `Doc ${u} (final)`)
         yield* documents.deleteDocument(doomed.id)
       })
-    yield* Effect.forEach(Array.from({ length: users }, (_, u) => u), one, { concurrency: "unbounded", discard: true })
+    yield* Effect.forEach(
+      Array.from({ length: users }, (_, u) => u),
+      one,
+      { concurrency: "unbounded", discard: true }
+    )
   })
 
 /**
@@ -201,7 +210,9 @@ export const admin = (statement: string) =>
 export const cutPostgres = (name: string) =>
   Effect.zipRight(
     admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`),
-    admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`)
+    admin(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`
+    )
   )
 
 export const restorePostgres = (name: string) => admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
