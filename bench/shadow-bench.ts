@@ -5,8 +5,9 @@
  *     [--lanes 8] [--batch 100] [--linger 5] [--admin postgres://postgres@127.0.0.1:5432/postgres]
  *
  * Latency: `saveHumanMessage` calls one after another (or paced at --rate writes/s), timed around the service
- * call, for SQLite alone, SQLite primary + PostgreSQL shadow, and PostgreSQL alone. The three stay open side by
- * side and take turns in blocks of --block writes (the machine is shared: noise falls on all three alike).
+ * call, for SQLite alone, SQLite primary + PostgreSQL shadow, PostgreSQL alone, and SQLite alone again (an A/A
+ * control: the noise floor). They stay open side by side and take turns in blocks of --block writes (the machine
+ * is shared: noise falls on all of them alike).
  * Throughput: --throughput
  * message inserts handed to a shadow writer at once, timed until every one is applied to PostgreSQL; the journal
  * must be empty afterwards. Each run uses a fresh SQLite file and a fresh PostgreSQL database, dropped at the end.
@@ -100,7 +101,9 @@ const percentile = (sorted: ReadonlyArray<number>, p: number) =>
 interface LatencyRow {
   readonly setup: string
   readonly p50: number
+  readonly p90: number
   readonly p99: number
+  readonly p999: number
   readonly mean: number
   readonly writesPerSecond: number
 }
@@ -162,7 +165,7 @@ const runBlock = (setup: Setup, count: number, record: boolean) =>
   })
 
 /**
- * The three setups stay open side by side and take turns in blocks, in rotating order, so that whatever else the
+ * The setups stay open side by side and take turns in blocks, in rotating order, so that whatever else the
  * machine is doing falls on all of them alike. Between blocks each shadow catches up, so one setup's background
  * work never lands in another's block.
  */
@@ -180,7 +183,9 @@ const measureLatencies = (setups: ReadonlyArray<readonly [string, Mode]>) =>
         return {
           setup: setup.name,
           p50: percentile(sorted, 50),
+          p90: percentile(sorted, 90),
           p99: percentile(sorted, 99),
+          p999: percentile(sorted, 99.9),
           mean: sorted.reduce((a, c) => a + c, 0) / sorted.length,
           writesPerSecond: sorted.length / (setup.busyMs / 1000)
         }
@@ -291,17 +296,21 @@ const program = Effect.gen(function* () {
   const rows = yield* measureLatencies([
     ["sqlite only", sqliteOnly],
     ["sqlite + pg shadow", sqliteShadowedToPostgres],
-    ["postgres only", postgresOnly]
+    ["postgres only", postgresOnly],
+    // A second, identical SQLite setup: how far two runs of the same thing differ here (the noise floor).
+    ["sqlite only (A/A)", sqliteOnly]
   ])
   const base = rows[0]!
-  yield* Console.log(`\nprimary write latency (saveHumanMessage, ms; ${rows[0]!.setup} and the others interleaved)`)
+  yield* Console.log("\nprimary write latency (saveHumanMessage, ms; the setups interleaved in blocks)")
   yield* Console.log(
-    `${"setup".padEnd(20)}${"p50".padStart(9)}${"p99".padStart(9)}${"mean".padStart(9)}  vs sqlite p50/p99   writes/s`
+    `${"setup".padEnd(20)}${["p50", "p90", "p99", "p99.9", "mean"].map((h) => h.padStart(9)).join("")}` +
+      `  vs sqlite p50/p99   writes/s`
   )
   for (const r of rows) {
     const vs = `${((r.p50 / base.p50 - 1) * 100).toFixed(1)}% / ${((r.p99 / base.p99 - 1) * 100).toFixed(1)}%`
     yield* Console.log(
-      `${r.setup.padEnd(20)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.mean)}  ${vs.padStart(17)} ${fmt(r.writesPerSecond, 0)}`
+      `${r.setup.padEnd(20)}${[r.p50, r.p90, r.p99, r.p999, r.mean].map((x) => fmt(x)).join("")}` +
+        `  ${vs.padStart(17)} ${fmt(r.writesPerSecond, 0)}`
     )
   }
   const t = yield* measureThroughput

@@ -87,7 +87,24 @@ export const aggregateKey = (op: WriteOp): string => {
     case "InsertAnalysisHistory":
       return `profile:${op.row.user_id}`
     case "UpsertRow":
-      return `${op.table}:${String(op.row["id"])}`
+      return upsertRowKey(op.table, op.row)
+  }
+}
+
+/** A repaired row orders with the live writes of its aggregate: the same keys as the ops above. */
+const upsertRowKey = (table: typeof TableNameSchema.Type, row: Readonly<Record<string, unknown>>): string => {
+  switch (table) {
+    case "messages":
+      return `message:${String(row["id"])}`
+    case "queries":
+      return `query:${String(row["id"])}`
+    case "documents":
+      return `document:${String(row["id"])}`
+    case "document_collaborators":
+      return `document:${String(row["document_id"])}`
+    case "user_profiles":
+    case "user_analysis_history":
+      return `profile:${String(row["user_id"])}`
   }
 }
 

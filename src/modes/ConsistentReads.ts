@@ -57,8 +57,13 @@ export const consistentReadStore = (
 
   return {
     backend: shadow.backend,
-    // Writes never come through here (the router sends them to the primary); kept for the Store shape.
-    apply: primary.apply,
+    // Writes belong to StoreRouter.write; one made here anyway still commits on the primary and reaches the shadow.
+    apply: (op, applyOptions) =>
+      Effect.uninterruptible(
+        Effect.tap(primary.apply(op, applyOptions), (applied) =>
+          applied.rowsAffected > 0 ? writer.submit(applied.replicate) : Effect.void
+        )
+      ),
     getMessageById: route((s) => s.getMessageById),
     queryMessages: route((s) => s.queryMessages),
     countMessages: route((s) => s.countMessages),

@@ -35,6 +35,10 @@ export const shadowJournalLost = Metric.counter("shadow_writes_unjournaled", {
 export const shadowQueueDepth = Metric.gauge("shadow_queue_depth", {
   description: "shadow writes waiting in memory"
 })
+export const shadowFailureRate = Metric.gauge("shadow_failure_rate", {
+  description:
+    "share of resolved shadow writes that did not reach the shadow live (journaled / (succeeded + journaled))"
+})
 export const shadowJournalSize = Metric.gauge("shadow_journal_size", {
   description: "entries waiting in the shadow journal"
 })

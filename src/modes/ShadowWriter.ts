@@ -13,13 +13,15 @@
  *   into the primary) instead of waiting for the shadow.
  * - Isolation: lanes are forked into the layer's scope when the layer is built, so a shadow write never runs in a
  *   caller's fiber and never inside the primary's transaction (see STYLE.md, "A trap in @effect/sql v3"). Journal
- *   inserts likewise run after the shadow batch's transaction has ended.
+ *   inserts likewise run after the shadow batch's transaction has ended. Lanes run on the BackgroundScheduler, so
+ *   their work never lands inside a caller's write.
  */
-import { Chunk, Deferred, Duration, Effect, Fiber, FiberId, Metric, Queue, Schedule, type Scope } from "effect"
+import { Cause, Chunk, Deferred, Duration, Effect, Fiber, FiberId, Metric, Queue, Schedule, type Scope } from "effect"
 import type { Backend, StoreError } from "../domain/Errors.js"
 import { aggregateKey, type WriteOp } from "../domain/WriteOp.js"
 import type { Store } from "../store/Store.js"
 import type { InsertMany } from "./BatchInserts.js"
+import { backgroundScheduler } from "./BackgroundScheduler.js"
 import { makeCircuitBreaker } from "./CircuitBreaker.js"
 import { type Decided, type Item, makeShadowBatch, type ToJournal } from "./ShadowBatch.js"
 import { healthLine, type ShadowHealthShape, type ShadowHealthSnapshot } from "./ShadowHealth.js"
@@ -128,6 +130,11 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     const lostMetric = M.withBackend(M.shadowJournalLost, target)
     const depthMetric = M.withBackend(M.shadowQueueDepth, target)
     const journalSizeMetric = M.withBackend(M.shadowJournalSize, target)
+    const failureRateMetric = M.withBackend(M.shadowFailureRate, target)
+    const failureRate = () => {
+      const resolved = counts.succeeded + counts.journaled
+      return resolved === 0 ? 0 : counts.journaled / resolved
+    }
 
     /** Issue time in epoch microseconds, strictly increasing: the journal's replay order. */
     const issueMicros = () => {
@@ -140,50 +147,51 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
 
     // ---- journal ----------------------------------------------------------------------------------------------
 
-    const journalAll = (groups: ReadonlyArray<ToJournal>): Effect.Effect<void> => {
-      const records = groups.flatMap((g) =>
-        g.items.map((item) => ({
-          target,
-          op: item.op,
-          error: g.error,
-          attempts: g.attempts,
-          issuedAtMicros: item.issuedAtMicros
-        }))
-      )
-      if (records.length === 0) return Effect.void
-      // Held before the insert, so no later write of these aggregates goes live while it runs.
-      for (const g of groups) for (const item of g.items) if (holdsBack(item.op)) held.add(item.key)
-      journalGeneration++
-      journalInserts++
-      const n = records.length
-      return journal.record(records).pipe(
-        Effect.retry({ schedule: Schedule.exponential("50 millis"), times: 3 }),
-        Effect.matchCauseEffect({
-          onSuccess: () => {
-            counts.journaled += n
-            journalSize += n
-            return Effect.zipRight(Metric.incrementBy(journaledMetric, n), Metric.set(journalSizeMetric, journalSize))
-          },
-          onFailure: (cause) => {
-            counts.unjournaled += n
-            return Effect.zipRight(
-              Metric.incrementBy(lostMetric, n),
-              Effect.logError("shadow writes could be neither applied nor journaled; run verify/repair").pipe(
-                Effect.annotateLogs({
-                  target,
-                  writes: n,
-                  aggregates: [...new Set(records.map((r) => aggregateKey(r.op)))].slice(0, 20).join(", "),
-                  reason: groups[0]?.error ?? ""
-                }),
-                Effect.annotateLogs("cause", cause.toString())
+    const journalAll = (groups: ReadonlyArray<ToJournal>): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const records = groups.flatMap((g) =>
+          g.items.map((item) => ({
+            target,
+            op: item.op,
+            error: g.error,
+            attempts: g.attempts,
+            issuedAtMicros: item.issuedAtMicros
+          }))
+        )
+        if (records.length === 0) return Effect.void
+        // Held before the insert, so no later write of these aggregates goes live while it runs.
+        for (const g of groups) for (const item of g.items) if (holdsBack(item.op)) held.add(item.key)
+        journalGeneration++
+        journalInserts++
+        const n = records.length
+        return journal.record(records).pipe(
+          Effect.retry({ schedule: Schedule.exponential("50 millis"), times: 3 }),
+          Effect.matchCauseEffect({
+            onSuccess: () => {
+              counts.journaled += n
+              journalSize += n
+              return Effect.zipRight(Metric.incrementBy(journaledMetric, n), Metric.set(journalSizeMetric, journalSize))
+            },
+            onFailure: (cause) => {
+              counts.unjournaled += n
+              return Effect.zipRight(
+                Metric.incrementBy(lostMetric, n),
+                Effect.logError("shadow writes could be neither applied nor journaled; run verify/repair").pipe(
+                  Effect.annotateLogs({
+                    target,
+                    writes: n,
+                    aggregates: [...new Set(records.map((r) => aggregateKey(r.op)))].slice(0, 20).join(", "),
+                    reason: groups[0]?.error ?? ""
+                  }),
+                  Effect.annotateLogs("cause", Cause.pretty(cause))
+                )
               )
-            )
-          }
-        }),
-        Effect.ensuring(Effect.sync(() => void journalInserts--)),
-        Effect.uninterruptible
-      )
-    }
+            }
+          }),
+          Effect.ensuring(Effect.sync(() => void journalInserts--)),
+          Effect.uninterruptible
+        )
+      })
 
     /** Replaces the held set with the journal's aggregates, unless a journal insert ran meanwhile (next time). */
     const refreshHeld = Effect.suspend(() => {
@@ -254,8 +262,8 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     /** Books the outcome of a batch and releases its writes from memory. Runs uninterruptibly. */
     const settle = (lane: Lane, items: ReadonlyArray<Item>, outcome: Decided) =>
       Effect.gen(function* () {
+        // Groups may be journaled in any order: replay follows each write's issue time.
         const journaled = outcome.journal.filter((g) => g.items.length > 0)
-        // Entries in issue order: the order the aggregate's history must be replayed in.
         const tried = journaled.reduce((n, g) => n + (g.attempts > 0 ? g.items.length : 0), 0)
         counts.succeeded += outcome.applied.length
         counts.failed += tried
@@ -264,6 +272,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         yield* journalAll(journaled)
         release(lane, items)
         yield* Metric.set(depthMetric, depth)
+        yield* Metric.set(failureRateMetric, failureRate())
       })
 
     const release = (lane: Lane, items: ReadonlyArray<Item>) => {
@@ -340,14 +349,15 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         )
       )
 
-    const laneFibers = yield* Effect.forEach(lanes, (lane) => Effect.forkIn(runLane(lane), scope))
+    const laneFibers = yield* Effect.forEach(lanes, (lane) =>
+      Effect.forkIn(Effect.withScheduler(runLane(lane), backgroundScheduler), scope)
+    )
 
     // ---- health -----------------------------------------------------------------------------------------------
 
     const inSync = () => journalSize === 0 && counts.unjournaled === 0 && !circuit.isOpen()
 
     const current = (): ShadowHealthSnapshot => {
-      const resolved = counts.succeeded + counts.journaled
       return {
         enabled: true,
         primary,
@@ -356,7 +366,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         queueDepth: depth,
         queueCapacity: options.queueCapacity,
         journalSize,
-        failureRate: resolved === 0 ? 0 : counts.journaled / resolved,
+        failureRate: failureRate(),
         circuitOpen: circuit.isOpen(),
         heldAggregates: held.size,
         inSync: inSync()
@@ -386,11 +396,14 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         yield* log("shadow health").pipe(Effect.annotateLogs(line))
       })
       yield* Effect.forkIn(
-        Effect.sleep(options.healthInterval).pipe(
-          Effect.zipRight(
-            tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))
+        Effect.withScheduler(
+          Effect.sleep(options.healthInterval).pipe(
+            Effect.zipRight(
+              tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))
+            ),
+            Effect.forever
           ),
-          Effect.forever
+          backgroundScheduler
         ),
         scope
       )

@@ -62,6 +62,8 @@ describe("shadow health", () => {
       expect((yield* counter(M.withBackend(M.shadowSucceeded, "postgres"))) - succeededBefore).toBe(30)
       expect((yield* counter(M.withBackend(M.shadowJournaled, "postgres"))) - journaledBefore).toBe(10)
       expect((yield* Metric.value(M.shadowLatency("postgres"))).count).toBeGreaterThan(latencyBefore)
+      expect((yield* Metric.value(M.withBackend(M.shadowFailureRate, "postgres"))).value).toBe(0.25)
+      expect((yield* Metric.value(M.withBackend(M.shadowQueueDepth, "postgres"))).value).toBe(0)
 
       yield* Effect.sleep(Duration.millis(400))
       const healthLines = lines.filter((l) => l.message === "shadow health")
