@@ -28,8 +28,10 @@ export const loadOptions = {
     Options.optional
   ),
   jobs: Options.integer("jobs").pipe(
-    Options.withDescription("tables loaded (and indexes built) at the same time, as foreign keys allow"),
-    Options.withDefault(defaultLoadSettings.jobs)
+    Options.withDescription(
+      "tables loaded at the same time, as foreign keys allow, largest first (default: 1, or 3 with --keep-indexes)"
+    ),
+    Options.optional
   ),
   keepIndexes: Options.boolean("keep-indexes").pipe(
     Options.withDescription(
@@ -44,7 +46,7 @@ export interface LoadFlags {
   readonly rejects: string
   readonly tables: ReadonlyArray<string>
   readonly batchSize: Option.Option<number>
-  readonly jobs: number
+  readonly jobs: Option.Option<number>
   readonly keepIndexes: boolean
 }
 
@@ -53,7 +55,7 @@ export const loadSettings = (flags: LoadFlags): LoadSettings & { readonly tables
   truncate: flags.truncate,
   rejectsPath: flags.rejects,
   batchRows: Option.getOrUndefined(flags.batchSize),
-  jobs: flags.jobs,
+  jobs: Option.getOrUndefined(flags.jobs),
   deferIndexes: !flags.keepIndexes,
   tables: flags.tables
 })

@@ -24,7 +24,8 @@ import {
   postgresLayer,
   rowVersions,
   startCli,
-  withClient
+  withClient,
+  withSqlite
 } from "./support/Fixtures.js"
 
 /** Progress that opens `gate` once `rows` rows of messages are done, so a test can stop a load mid-way. */
@@ -188,6 +189,52 @@ describe("resumable loads", () => {
         expect(truncated.truncated).toBe(true)
         expect(yield* content("only-in-pg")).toBeUndefined()
         expect(yield* dump(pg.plainUrl)).toEqual(original)
+      }),
+    120_000
+  )
+})
+
+describe("reading a live SQLite file", () => {
+  it.scopedLive(
+    "in WAL mode, every table comes from one snapshot: rows the bot writes during a copy are not half-seen",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 2000 })
+        yield* withSqlite(legacy.path, (db) => db.pragma("journal_mode = WAL"))
+        const pg = yield* freshPostgres
+        const before = yield* withSqlite(legacy.path, (db) => ({
+          messages: Number(db.prepare("SELECT count(*) FROM messages").pluck().get()),
+          documents: Number(db.prepare("SELECT count(*) FROM documents").pluck().get())
+        }))
+        // The bot writes while the copy runs: once the first batch of messages is in, a message and a document.
+        const writer = Layer.succeed(Progress, {
+          table: (table) =>
+            Effect.succeed({
+              advance: (): Effect.Effect<void> =>
+                table === "messages"
+                  ? withSqlite(legacy.path, (db) => {
+                      db.prepare(
+                        `INSERT OR IGNORE INTO messages (id, timestamp, sender_type, message_content) VALUES ('live-1', 1, 'human', 'x')`
+                      ).run()
+                      db.prepare(
+                        `INSERT OR IGNORE INTO documents (id, title, content, created_by) VALUES ('live-doc', 't', 'c', 'u')`
+                      ).run()
+                    })
+                  : Effect.void,
+              done: Effect.void
+            })
+        })
+        const summary = yield* copyData({ rejectsPath: join(legacy.dir, "rejects.jsonl"), batchRows: 500 }).pipe(
+          Effect.provide(Layer.merge(copyLayers(legacy.path, pg), writer))
+        )
+        expect(summary.warnings.join("\n")).not.toMatch(/WAL/)
+        expect(yield* countRows(pg.plainUrl, "messages")).toBe(before.messages)
+        expect(yield* countRows(pg.plainUrl, "documents")).toBe(before.documents)
+        // The writes happened, and a rerun picks them up.
+        const again = yield* copyData({ rejectsPath: join(legacy.dir, "rejects.jsonl") }).pipe(
+          Effect.provide(copyLayers(legacy.path, pg))
+        )
+        expect(again.totals.written).toBe(2)
       }),
     120_000
   )

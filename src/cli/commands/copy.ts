@@ -12,7 +12,7 @@ export const copyCommand = Command.make("copy", { ...shared, ...loadOptions }, (
   const settings = loadSettings(flags)
   const databases = Layer.mergeAll(
     sqliteSourceLayer(flags),
-    postgresLayer(flags, { migrate: true, connections: settings.jobs + Math.max(2, settings.jobs) + 1 }),
+    postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 }),
     TerminalProgressLive
   )
   // Arguments are checked before any database is opened.

@@ -22,9 +22,7 @@ export const importCommand = Command.make("import", options, (flags) => {
   return verifyExport(flags.in, tables).pipe(
     Effect.flatMap((verified) =>
       loadExport(verified, settings).pipe(
-        Effect.provide(
-          postgresLayer(flags, { migrate: true, connections: settings.jobs + Math.max(2, settings.jobs) + 1 })
-        ),
+        Effect.provide(postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 })),
         Effect.provide(TerminalProgressLive)
       )
     ),

@@ -1,6 +1,6 @@
 /**
- * `copy`: SQLite straight into PostgreSQL, no files in between. The source is read page by page from one
- * snapshot and every page goes through the same conversion rules and writer as an import.
+ * `copy`: SQLite straight into PostgreSQL, no files in between. The source is read page by page (from one
+ * snapshot in WAL mode) and every page goes through the same conversion rules and writer as an import.
  */
 import { Effect } from "effect"
 import type { TableName } from "../../domain/Tables.js"
@@ -29,7 +29,11 @@ export const copyData = (options: CopyOptions = {}) =>
         fail: (cause: unknown) =>
           cause instanceof SourceError
             ? cause
-            : new SourceError({ path: source.path, message: `cannot read ${table.name}: ${causeMessage(cause)}`, cause })
+            : new SourceError({
+                path: source.path,
+                message: `cannot read ${table.name}: ${causeMessage(cause)}`,
+                cause
+              })
       }))
     )
     const result = yield* loadTables(sources, settings)

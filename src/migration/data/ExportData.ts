@@ -3,7 +3,7 @@
  * hashed as it is written, then `_metadata.json`. Files go to `<out>.partial` and the directory is renamed into
  * place only when complete, so `<out>` is always either a whole export or absent.
  */
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -79,24 +79,31 @@ export const exportData = (options: ExportOptions = {}) =>
 
     const exportedAt = new Date().toISOString()
     const tables: Array<ExportedTable & { seconds: number }> = []
-    for (const table of selected) {
-      tables.push(yield* exportTable(source, table, partialDir, options.pageRows ?? 500))
-    }
-    const metadata: ExportMetadata = {
-      format: exportFormatName,
-      version: exportFormatVersion,
-      exportedAt,
-      source: { path: source.path, schemaForm: source.form, snapshot: source.snapshot },
-      tables: tables.map(({ seconds: _, ...table }) => table)
-    }
-    yield* Effect.try({
-      try: () => {
-        fs.writeFileSync(path.join(partialDir, metadataFileName), JSON.stringify(metadata, null, 2) + "\n")
-        fs.rmSync(outDir, { recursive: true, force: true })
-        fs.renameSync(partialDir, outDir)
-      },
-      catch: fail(`cannot complete the export in ${outDir}`)
-    })
+    yield* Effect.gen(function* () {
+      for (const table of selected) {
+        tables.push(yield* exportTable(source, table, partialDir, options.pageRows ?? 500))
+      }
+      const metadata: ExportMetadata = {
+        format: exportFormatName,
+        version: exportFormatVersion,
+        exportedAt,
+        source: { path: source.path, schemaForm: source.form, snapshot: source.snapshot },
+        tables: tables.map(({ seconds: _, ...table }) => table)
+      }
+      yield* Effect.try({
+        try: () => {
+          fs.writeFileSync(path.join(partialDir, metadataFileName), JSON.stringify(metadata, null, 2) + "\n")
+          fs.rmSync(outDir, { recursive: true, force: true })
+          fs.renameSync(partialDir, outDir)
+        },
+        catch: fail(`cannot complete the export in ${outDir}`)
+      })
+    }).pipe(
+      // A failed or interrupted export leaves no partial directory behind.
+      Effect.onExit((exit) =>
+        Exit.isFailure(exit) ? Effect.sync(() => fs.rmSync(partialDir, { recursive: true, force: true })) : Effect.void
+      )
+    )
     const summary: ExportSummary = {
       outDir,
       source: source.path,

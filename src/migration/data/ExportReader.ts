@@ -208,17 +208,15 @@ export const exportReader = (
     }),
     (state) => Effect.sync(() => fs.closeSync(state.fd))
   ).pipe(
-    Effect.map(
-      (state): PageReader => ({
-        pageRows,
-        next: () => {
-          try {
-            return readPage(state)
-          } catch (cause) {
-            throw cause instanceof ExportInvalid ? cause : invalid(causeMessage(cause), cause)
-          }
+    Effect.map((state): PageReader => ({
+      pageRows,
+      next: () => {
+        try {
+          return readPage(state)
+        } catch (cause) {
+          throw cause instanceof ExportInvalid ? cause : invalid(causeMessage(cause), cause)
         }
-      })
-    )
+      }
+    }))
   )
 }

@@ -31,7 +31,11 @@ export const loadExport = (verified: VerifiedExport, options: Omit<ImportOptions
         fail: (cause: unknown) =>
           cause instanceof ExportInvalid
             ? cause
-            : new ExportInvalid({ path: verified.dir, message: `cannot read ${table.name}: ${causeMessage(cause)}`, cause })
+            : new ExportInvalid({
+                path: verified.dir,
+                message: `cannot read ${table.name}: ${causeMessage(cause)}`,
+                cause
+              })
       })),
       settings
     )

@@ -8,7 +8,7 @@ import { Deferred, Effect, Option, type Scope, Stream } from "effect"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, endDeferral, noDeferral, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
 import { pgSession } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
@@ -28,9 +28,10 @@ export interface LoadSettings {
   /**
    * Tables loaded at the same time. Converting rows is single-threaded, so with deferred indexes one at a time is
    * fastest (the others load while the first one's indexes are built); with indexes kept, PostgreSQL is the
-   * bottleneck and more jobs help. Indexes are built `max(2, jobs)` at a time.
+   * bottleneck and more jobs help. By default 1 when indexes are deferred, 3 when kept. Indexes are built
+   * `max(2, jobs)` at a time.
    */
-  readonly jobs: number
+  readonly jobs?: number | undefined
   /**
    * Build the secondary indexes of a table that starts empty after loading it, instead of maintaining them row by
    * row (see DeferredIndexes.ts). On by default.
@@ -42,7 +43,6 @@ export const defaultLoadSettings: LoadSettings = {
   onConflict: "skip",
   truncate: false,
   rejectsPath: "migration-rejects.jsonl",
-  jobs: 1,
   deferIndexes: true
 }
 
@@ -149,7 +149,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const { table } = source
             const started = performance.now()
             const session = yield* pgSession(table.name)
-            const deferral = settings.deferIndexes ? yield* deferIndexes(session, table.name) : noDeferral
+            if (settings.deferIndexes) yield* deferIndexes(session, table.name)
             const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
             const writer = yield* tableWriter(session, table, {
               onConflict: settings.onConflict,
@@ -182,20 +182,20 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
               )
             )
             yield* progress.done
-            yield* endDeferral(session, table.name, deferral)
             const summary: TableLoadSummary = {
               table: table.name,
               ...counts,
               seconds: (performance.now() - started) / 1000
             }
-            return { summary, deferral }
+            return summary
           })
         )
 
       const done = new Map<TableName, Deferred.Deferred<void>>()
       for (const source of sources) done.set(source.table.name, yield* Deferred.make<void>())
-      const semaphore = yield* Effect.makeSemaphore(Math.max(1, settings.jobs))
-      const indexJobs = Math.max(2, settings.jobs)
+      const jobs = Math.max(1, settings.jobs ?? (settings.deferIndexes ? 1 : 3))
+      const semaphore = yield* Effect.makeSemaphore(jobs)
+      const indexJobs = Math.max(2, jobs)
       // The largest table first: its index build is the longest tail, so it should start the earliest.
       const bySize = [...sources].sort((a, b) => b.total - a.total)
       const loaded = yield* Effect.forEach(
@@ -205,15 +205,15 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const parent = source.table.foreignKey?.parent
             const parentDone = parent === undefined ? undefined : done.get(parent)
             if (parentDone !== undefined) yield* Deferred.await(parentDone)
-            const { summary, deferral } = yield* semaphore.withPermits(1)(loadTable(source))
+            const summary = yield* semaphore.withPermits(1)(loadTable(source))
             // Children only need the parent's rows (its key is never deferred), not its other indexes.
             yield* Deferred.succeed(done.get(source.table.name)!, undefined)
             const started = performance.now()
             yield* Effect.logDebug("table loaded").pipe(Effect.annotateLogs({ ...summary }))
-            const built = yield* rebuildIndexes(source.table.name, indexJobs, deferral.pending)
+            const built = yield* rebuildIndexes(source.table.name, indexJobs)
             yield* Effect.logDebug("indexes built").pipe(
-              Effect.annotateLogs({ table: source.table.name, indexes: [...built, ...deferral.pending].join(", ") }),
-              Effect.when(() => built.length + deferral.pending.length > 0)
+              Effect.annotateLogs({ table: source.table.name, indexes: built.join(", ") }),
+              Effect.when(() => built.length > 0)
             )
             return { ...summary, seconds: summary.seconds + (performance.now() - started) / 1000 }
           }),

@@ -91,9 +91,9 @@ export const rowVersions = (url: string) =>
 /** Every index of the public schema, as its definition: two loads ended with the same indexes when equal. */
 export const indexDefinitions = (url: string) =>
   withClient(url, async (client) =>
-    (await client.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows.map(
-      (r) => r.d
-    )
+    (
+      await client.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)
+    ).rows.map((r) => r.d)
   )
 
 /** Whether the bookkeeping table of deferred indexes exists, and its rows. */
