@@ -50,7 +50,16 @@ const build = async () => {
     format: "esm",
     target: "node20",
     // Native or CommonJS packages with optional requires stay in node_modules.
-    external: ["better-sqlite3", "pg", "pg-native", "pg-copy-streams", "cli-progress"],
+    // PGlite loads its WASM and data files relative to its own package: it must stay in node_modules.
+    external: [
+      "better-sqlite3",
+      "pg",
+      "pg-native",
+      "pg-copy-streams",
+      "cli-progress",
+      "@electric-sql/pglite",
+      "@electric-sql/pglite-socket"
+    ],
     banner: {
       js: `import { createRequire as __omegaRequire } from "node:module"; const require = __omegaRequire(import.meta.url);`
     },
