@@ -1,6 +1,6 @@
 /** The options import and copy share: how conflicts, truncation, rejects, batches and parallelism are handled. */
 import * as Options from "@effect/cli/Options"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { defaultLoadSettings, type LoadSettings } from "../migration/data/LoadTables.js"
 import type { LoadSummary } from "../migration/data/LoadSummary.js"
 import { RowsRejected } from "./RowsRejected.js"
@@ -25,9 +25,11 @@ export const loadOptions = {
   ),
   batchSize: Options.integer("batch-size").pipe(
     Options.withDescription("rows per batch, one transaction each (default: about 2 MB of rows)"),
+    Options.withSchema(Schema.Int.pipe(Schema.positive())),
     Options.optional
   ),
   jobs: Options.integer("jobs").pipe(
+    Options.withSchema(Schema.Int.pipe(Schema.positive())),
     Options.withDescription(
       "tables loaded at the same time, as foreign keys allow, largest first (default: 1, or 3 with --keep-indexes)"
     ),

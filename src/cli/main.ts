@@ -7,8 +7,13 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, ConfigError, Console, Effect, Exit, Option } from "effect"
+import v8 from "node:v8"
 import { runCli } from "./Cli.js"
 import { RowsRejected } from "./RowsRejected.js"
+
+// A long load allocates fast but keeps little alive: collect before the heap grows much, so memory stays flat
+// (measured on 2M messages: peak RSS 207 → 149 MB for an import, for 2% more CPU).
+v8.setFlagsFromString("--heap-growing-percent=50")
 
 const describe = (error: unknown): string => {
   if (ConfigError.isConfigError(error)) {

@@ -157,7 +157,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             })
             const progress = yield* tableProgress(table.name, source.total)
             let counts: TableCounts = emptyCounts
-            yield* preparedBatches(source, settings.batchRows ?? defaultBatchRows(table)).pipe(
+            yield* preparedBatches(source, Math.max(1, settings.batchRows ?? defaultBatchRows(table))).pipe(
               // The next batch is read and converted while PostgreSQL loads this one.
               Stream.buffer({ capacity: 1 }),
               Stream.runForEach((batch) =>

@@ -55,7 +55,10 @@ export const batchBuilder = (table: Table): BatchBuilder => {
   const kinds = names.map((name) => table.columns[name]!.kind)
   const keyIndex = names.indexOf(table.primaryKey)
   let originals = new Map<number, SourceRow>()
-  let offsets: Array<number> = [0]
+  // Row ends, in a typed array reused from batch to batch: a growing JS array would be copied as it grows and
+  // live as long as the batch, which makes the collector promote it to the old generation.
+  let offsets = new Uint32Array(8192)
+  let rowCount = 0
   let rejects: Array<Reject> = []
   let read = 0
   let payload: Buffer | undefined
@@ -100,9 +103,14 @@ export const batchBuilder = (table: Table): BatchBuilder => {
       if (problems === undefined) {
         reserve(1)[end++] = 10
         if (counts.sanitized !== sanitizedBefore || counts.invalidJson !== invalidJsonBefore) {
-          originals.set(offsets.length - 1, row)
+          originals.set(rowCount, row)
         }
-        offsets.push(end)
+        if (rowCount + 2 > offsets.length) {
+          const grown = new Uint32Array(offsets.length * 2)
+          grown.set(offsets)
+          offsets = grown
+        }
+        offsets[++rowCount] = end
       } else {
         // The row is taken back out of the payload, and its values never count as sanitised.
         end = rowStart
@@ -123,7 +131,7 @@ export const batchBuilder = (table: Table): BatchBuilder => {
   const take = (): PreparedBatch => {
     const buffer = payload ?? Buffer.alloc(0)
     const text = buffer.subarray(0, end)
-    const rowOffsets = Uint32Array.from(offsets)
+    const rowOffsets = offsets.slice(0, rowCount + 1)
     const kept = originals
     const line = (i: number) => text.toString("utf8", rowOffsets[i], rowOffsets[i + 1]! - 1)
     const batch: PreparedBatch = {
@@ -144,7 +152,7 @@ export const batchBuilder = (table: Table): BatchBuilder => {
       }
     }
     originals = new Map()
-    offsets = [0]
+    rowCount = 0
     rejects = []
     read = 0
     counts.sanitized = 0
