@@ -248,7 +248,7 @@ const pgloader: Contender = {
 }
 
 const floor: Contender = {
-  name: "floor (sqlite3 | psql)",
+  name: "floor (sqlite3 → psql)",
   available: () => has("sqlite3") ?? has("psql"),
   run: async (db, url, mode) => {
     const sq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
