@@ -190,3 +190,22 @@ export const checkOf = (report: VerifyReport, name: CheckName) => {
 }
 
 export const statuses = (report: VerifyReport) => Object.fromEntries(report.checks.map((c) => [c.name, c.status]))
+
+/**
+ * Puts back the legacy FTS update trigger (a plain DELETE on an external-content table), then makes the same edit
+ * on both sides: the rows still agree, only SQLite's index goes stale.
+ */
+export const plantLegacyFtsBug = Effect.gen(function* () {
+  yield* rawSql("sqlite", "DROP TRIGGER messages_fts_update")
+  yield* rawSql(
+    "sqlite",
+    `CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
+          DELETE FROM messages_fts WHERE rowid = old.rowid;
+          INSERT INTO messages_fts(rowid, message_content, tool_name, username)
+          VALUES (new.rowid, new.message_content, new.tool_name, new.username);
+        END`
+  )
+  for (const backend of ["sqlite", "postgres"] as const) {
+    yield* rawSql(backend, "UPDATE messages SET message_content = 'rewritten entirely' WHERE id = 'm-02'")
+  }
+})

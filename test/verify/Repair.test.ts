@@ -10,7 +10,16 @@ import { repair } from "../../src/migration/repair/Repair.js"
 import { databases } from "../../src/migration/verify/Databases.js"
 import { verify } from "../../src/migration/verify/Verify.js"
 import { tempDir } from "../support/TestDatabases.js"
-import { checkOf, freshDatabases, plantSqliteOrphan, rawSql, seedBoth, statuses, testOptions } from "./Fixtures.js"
+import {
+  checkOf,
+  freshDatabases,
+  plantSqliteOrphan,
+  rawSql,
+  seedBoth,
+  statuses,
+  testOptions,
+  plantLegacyFtsBug
+} from "./Fixtures.js"
 
 const tableReport = (report: { readonly tables: ReadonlyArray<{ readonly table: string }> }, table: string) =>
   report.tables.find((t) => t.table === table)
@@ -62,18 +71,7 @@ describe("repair", () => {
   it.live("restores the FTS triggers and rebuilds the stale index", () =>
     Effect.gen(function* () {
       yield* seedBoth
-      yield* rawSql("sqlite", "DROP TRIGGER messages_fts_update")
-      yield* rawSql(
-        "sqlite",
-        `CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
-          DELETE FROM messages_fts WHERE rowid = old.rowid;
-          INSERT INTO messages_fts(rowid, message_content, tool_name, username)
-          VALUES (new.rowid, new.message_content, new.tool_name, new.username);
-        END`
-      )
-      for (const backend of ["sqlite", "postgres"] as const) {
-        yield* rawSql(backend, "UPDATE messages SET message_content = 'rewritten entirely' WHERE id = 'm-02'")
-      }
+      yield* plantLegacyFtsBug
       const db = yield* databases
       // The stale index still finds the old words on SQLite only.
       expect((yield* db.sqliteStore.queryMessages({ searchText: "migration party" })).map((m) => m.id)).toEqual([

@@ -10,7 +10,16 @@ import { verify } from "../../src/migration/verify/Verify.js"
 import { failureRateCheck } from "../../src/migration/verify/checks/ShadowChecks.js"
 import { parseShadowMetrics } from "../../src/migration/verify/ShadowMetricsFile.js"
 import { tempDir } from "../support/TestDatabases.js"
-import { checkOf, freshDatabases, plantSqliteOrphan, rawSql, seedBoth, statuses, testOptions } from "./Fixtures.js"
+import {
+  checkOf,
+  freshDatabases,
+  plantSqliteOrphan,
+  rawSql,
+  seedBoth,
+  statuses,
+  testOptions,
+  plantLegacyFtsBug
+} from "./Fixtures.js"
 
 describe("verify", () => {
   it.live("passes on identical databases, every check with its figure", () =>
@@ -72,19 +81,7 @@ describe("verify", () => {
   it.live("detects the legacy FTS trigger and the stale index it leaves", () =>
     Effect.gen(function* () {
       yield* seedBoth
-      yield* rawSql("sqlite", "DROP TRIGGER messages_fts_update")
-      yield* rawSql(
-        "sqlite",
-        `CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
-          DELETE FROM messages_fts WHERE rowid = old.rowid;
-          INSERT INTO messages_fts(rowid, message_content, tool_name, username)
-          VALUES (new.rowid, new.message_content, new.tool_name, new.username);
-        END`
-      )
-      // The same edit on both sides: the rows agree, only SQLite's index goes stale.
-      for (const backend of ["sqlite", "postgres"] as const) {
-        yield* rawSql(backend, "UPDATE messages SET message_content = 'rewritten entirely' WHERE id = 'm-02'")
-      }
+      yield* plantLegacyFtsBug
       const report = yield* verify(testOptions)
       expect(checkOf(report, "content").status).toBe("pass")
       const search = checkOf(report, "full-text-search")
