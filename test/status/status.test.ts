@@ -85,13 +85,17 @@ describe("omega-db status", () => {
       expect(report.sqlite.database.rows.messages).toBeGreaterThanOrEqual(60)
       expect(report.postgres.source).toBe("DATABASE_URL")
       expect(report.postgres.target).toBe(`127.0.0.1:5432/${pg.name}`)
-      expect(report.postgres.database.appliedMigrations).toEqual(["1_initial_schema", "2_shadow_journal"])
+      expect(report.postgres.database.appliedMigrations).toEqual([
+        "1_initial_schema",
+        "2_shadow_journal",
+        "3_shadow_journal_replay_order"
+      ])
       expect(report.postgres.database.rows.messages).toBe(1)
       expect(report.journal).toEqual({ waiting: 0, toPostgres: 0, toSqlite: 0 })
       expect(report.migration.next).toBe("once the journal stays empty: USE_POSTGRES_READ=true (phase 5)")
       const text = renderStatusText(report)
       expect(text).toContain(`127.0.0.1:5432/${pg.name} (DATABASE_URL): PostgreSQL`)
-      expect(text).toContain("migrations 2/2 applied")
+      expect(text).toContain("migrations 3/3 applied")
       expect(text).toContain("Journal     empty: no shadow writes waiting")
 
       // A shadow write the shadow missed waits in the primary's journal: status names it and says what to do.

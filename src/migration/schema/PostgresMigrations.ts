@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import type { AnyColumn } from "../../domain/Column.js"
 import { type Table, tables } from "../../domain/Tables.js"
 import { pgSearchVector } from "../../store/SqlStore.js"
-import { journalTableSql } from "./JournalSchema.js"
+import { journalReplayIndex, journalTableSql } from "./JournalSchema.js"
 
 const pgType = (column: AnyColumn): string => {
   switch (column.kind) {
@@ -95,5 +95,6 @@ const shadowJournal = Effect.gen(function* () {
 
 export const postgresMigrations = {
   "1_initial_schema": initialSchema,
-  "2_shadow_journal": shadowJournal
+  "2_shadow_journal": shadowJournal,
+  "3_shadow_journal_replay_order": journalReplayIndex
 }

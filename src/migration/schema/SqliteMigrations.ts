@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { userProfilesTable } from "../../domain/Tables.js"
 import { legacySchemaSql } from "../../legacy/LegacySchema.js"
-import { journalTableSql } from "./JournalSchema.js"
+import { journalReplayIndex, journalTableSql } from "./JournalSchema.js"
 import { splitStatements } from "./splitStatements.js"
 
 const sqliteType = (kind: string) =>
@@ -73,5 +73,6 @@ const shadowJournal = Effect.gen(function* () {
 
 export const sqliteMigrations = {
   "1_legacy_baseline": upgradeLegacy,
-  "2_shadow_journal": shadowJournal
+  "2_shadow_journal": shadowJournal,
+  "3_shadow_journal_replay_order": journalReplayIndex
 }
