@@ -35,6 +35,13 @@ export const loadOptions = {
     ),
     Options.optional
   ),
+  streams: Options.integer("streams").pipe(
+    Options.withSchema(Schema.Int.pipe(Schema.positive())),
+    Options.withDescription(
+      "copy: parallel streams for one large table, each a rowid range on its own connection (default: one per CPU)"
+    ),
+    Options.optional
+  ),
   keepIndexes: Options.boolean("keep-indexes").pipe(
     Options.withDescription(
       "maintain secondary indexes row by row even on an empty table (by default they are built after its load)"
@@ -49,6 +56,7 @@ export interface LoadFlags {
   readonly tables: ReadonlyArray<string>
   readonly batchSize: Option.Option<number>
   readonly jobs: Option.Option<number>
+  readonly streams: Option.Option<number>
   readonly keepIndexes: boolean
 }
 
@@ -58,6 +66,7 @@ export const loadSettings = (flags: LoadFlags): LoadSettings & { readonly tables
   rejectsPath: flags.rejects,
   batchRows: Option.getOrUndefined(flags.batchSize),
   jobs: Option.getOrUndefined(flags.jobs),
+  streams: Option.getOrUndefined(flags.streams),
   deferIndexes: !flags.keepIndexes,
   tables: flags.tables
 })

@@ -14,7 +14,15 @@ import { DocumentService } from "../../src/services/DocumentService.js"
 import { MessageService } from "../../src/services/MessageService.js"
 import { QueryService } from "../../src/services/QueryService.js"
 import { UserProfileService } from "../../src/services/UserProfileService.js"
-import { copyLayers, dump, freshPostgres, legacyDatabase, postgresLayer, withSqlite } from "./support/Fixtures.js"
+import {
+  copyLayers,
+  dump,
+  freshPostgres,
+  indexDefinitions,
+  legacyDatabase,
+  postgresLayer,
+  withSqlite
+} from "./support/Fixtures.js"
 
 /** Values at the edges of every column kind, planted beside the generated rows. */
 const plantEdgeRows = (path: string) =>
@@ -99,6 +107,7 @@ describe("data migration round trip", () => {
         const exportDir = join(legacy.dir, "migration-data")
         const imported = yield* freshPostgres
         const copied = yield* freshPostgres
+        const copiedInStreams = yield* freshPostgres
 
         const exported = yield* exportData({ outDir: exportDir }).pipe(Effect.provide(SqliteSource.layer(legacy.path)))
         expect(exported.schemaForm).toBe("full")
@@ -110,7 +119,14 @@ describe("data migration round trip", () => {
           Effect.provide(copyLayers(legacy.path, copied))
         )
 
-        for (const summary of [importSummary, copySummary]) {
+        // Every table split into three rowid ranges loaded at the same time, the full-text index kept meanwhile.
+        const streamedSummary = yield* copyData({
+          rejectsPath: join(legacy.dir, "streams-rejects.jsonl"),
+          streams: 3,
+          minRowsPerStream: 1
+        }).pipe(Effect.provide(copyLayers(legacy.path, copiedInStreams)))
+
+        for (const summary of [importSummary, copySummary, streamedSummary]) {
           expect(summary.totals.rejected).toBe(0)
           expect(summary.totals.read).toBe(summary.totals.written)
           expect(summary.rejectsFile).toBeNull()
@@ -121,6 +137,10 @@ describe("data migration round trip", () => {
         }
         expect(importSummary.totals.invalidJson).toBe(2)
         expect(yield* dump(copied.plainUrl)).toEqual(yield* dump(imported.plainUrl))
+        expect(streamedSummary.tables.find((t) => t.table === "messages")!.streams).toBe(3)
+        expect(copySummary.tables.every((t) => t.streams === 1)).toBe(true)
+        expect(yield* dump(copiedInStreams.plainUrl)).toEqual(yield* dump(imported.plainUrl))
+        expect(yield* indexDefinitions(copiedInStreams.plainUrl)).toEqual(yield* indexDefinitions(imported.plainUrl))
 
         const ids = yield* idsOf(legacy.path)
         const fromSqlite = yield* readAll(ids).pipe(

@@ -1,6 +1,7 @@
 /** `omega-db copy`: SQLite straight into PostgreSQL, no files; the fast path for phases 2 and 3 together. */
 import * as Command from "@effect/cli/Command"
 import { Effect, Layer } from "effect"
+import { availableParallelism } from "node:os"
 import { copyData } from "../../migration/data/CopyData.js"
 import { selectTables } from "../../migration/data/TableSelection.js"
 import { failOnRejects, loadOptions, loadSettings } from "../LoadOptions.js"
@@ -12,7 +13,11 @@ export const copyCommand = Command.make("copy", { ...shared, ...loadOptions }, (
   const settings = loadSettings(flags)
   const databases = Layer.mergeAll(
     sqliteSourceLayer(flags),
-    postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 }),
+    // Every job's streams at once, plus index builds.
+    postgresLayer(flags, {
+      migrate: true,
+      connections: (settings.jobs ?? 3) * (settings.streams ?? availableParallelism()) + 2
+    }),
     TerminalProgressLive
   )
   // Arguments are checked before any database is opened.

@@ -26,6 +26,10 @@ export const copyData = (options: CopyOptions = {}) =>
         table,
         total,
         reader: (pageRows: number) => Effect.sync(() => source.reader(table, pageRows)),
+        ranges: (parts: number) =>
+          Effect.map(source.ranges(table.name, parts), (ranges) =>
+            ranges.map((range) => (pageRows: number) => Effect.sync(() => source.reader(table, pageRows, range)))
+          ),
         fail: (cause: unknown) =>
           cause instanceof SourceError
             ? cause

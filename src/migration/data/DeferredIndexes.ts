@@ -13,6 +13,7 @@
 import { Effect } from "effect"
 import type Pg from "pg"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
+import { withConnectionPermit } from "./ConnectionBudget.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
 import type { PgFailure, PgSession } from "./PgSession.js"
 
@@ -24,11 +25,12 @@ interface DeferredIndex {
   readonly definition: string
 }
 
+/** One statement on a connection of its own, within the load's connection budget (see ConnectionBudget.ts). */
 const run = <R extends Pg.QueryResultRow>(pool: Pg.Pool, table: string, text: string, values?: Array<unknown>) =>
   Effect.tryPromise({
     try: () => pool.query<R>(text, values),
     catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
-  })
+  }).pipe(withConnectionPermit(pool))
 
 /** Creates the bookkeeping table; once per load, before tables run in parallel (concurrent DDL would race). */
 export const prepareDeferral = Effect.gen(function* () {
@@ -40,11 +42,14 @@ export const prepareDeferral = Effect.gen(function* () {
   )
 })
 
+/** Whether an index definition is a GIN index (the full-text index). */
+export const isGin = (definition: string): boolean => /USING gin/i.test(definition)
+
 /**
  * In one transaction on the table's own connection (so a one-connection pool suffices): record and drop the
- * table's non-enforcing indexes, if the table is empty. Returns the names of the indexes deferred.
+ * table's non-enforcing indexes, except those `keep` selects, if the table is empty. Returns the names deferred.
  */
-export const deferIndexes = (session: PgSession, table: string) =>
+export const deferIndexes = (session: PgSession, table: string, keep: (definition: string) => boolean = () => false) =>
   Effect.gen(function* () {
     const fail = (error: PgFailure) =>
       new LoadError({ table, message: `indexes of ${table}: ${error.message}`, cause: error })
@@ -65,7 +70,8 @@ export const deferIndexes = (session: PgSession, table: string) =>
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
         [`"${table}"`]
       )
-      for (const index of indexes.rows) {
+      const deferrable = indexes.rows.filter((index) => !keep(index.definition))
+      for (const index of deferrable) {
         yield* session.query(
           `INSERT INTO ${deferredIndexesTable} (table_name, index_name, definition) VALUES ($1, $2, $3) ON CONFLICT (index_name) DO NOTHING`,
           [table, index.name, index.definition]
@@ -73,15 +79,16 @@ export const deferIndexes = (session: PgSession, table: string) =>
         yield* session.query(`DROP INDEX "${index.name}"`)
       }
       yield* session.query("COMMIT")
-      return indexes.rows.map((i) => i.name)
+      return deferrable.map((i) => i.name)
     })
     // A failure inside the transaction leaves the connection to be destroyed by the session's scope.
     return yield* Effect.mapError(deferred, fail)
   })
 
 /**
- * Builds the recorded indexes (of `table`, or of every table), `concurrency` at a time, each on its own
- * connection, the longest (GIN) first, and forgets each record once its index exists. Returns the names built.
+ * Builds the recorded indexes (of `table`, or of every table), `concurrency` at a time (fewer when the pool has
+ * fewer free connections: each build waits for one), each on its own connection, the longest (GIN) first, and
+ * forgets each record once its index exists. Returns the names built.
  */
 export const rebuildIndexes = (table: string | undefined, concurrency: number) =>
   Effect.gen(function* () {
@@ -99,9 +106,7 @@ export const rebuildIndexes = (table: string | undefined, concurrency: number) =
       `SELECT table_name, index_name, definition FROM ${deferredIndexesTable}${table === undefined ? "" : " WHERE table_name = $1"}`,
       table === undefined ? undefined : [table]
     )
-    const ordered = [...recorded.rows].sort(
-      (a, b) => Number(/USING gin/i.test(b.definition)) - Number(/USING gin/i.test(a.definition))
-    )
+    const ordered = [...recorded.rows].sort((a, b) => Number(isGin(b.definition)) - Number(isGin(a.definition)))
     yield* Effect.forEach(
       ordered,
       (index) =>

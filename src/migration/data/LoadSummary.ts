@@ -21,6 +21,8 @@ export interface TableCounts {
 
 export interface TableLoadSummary extends TableCounts {
   readonly table: TableName
+  /** Streams (connections) that loaded the table at the same time. */
+  readonly streams: number
   readonly seconds: number
 }
 

@@ -5,12 +5,13 @@
  * the next table loads; within a table, the next batch is read and converted while PostgreSQL loads the current one.
  */
 import { Deferred, Effect, Option, type Scope, Stream } from "effect"
+import * as os from "node:os"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, isGin, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
-import { pgSession } from "./PgSession.js"
+import { type PgSession, pgSession } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
 import { tableProgress } from "./Progress.js"
 import { type Reject, rejectsFile } from "./RejectsFile.js"
@@ -37,6 +38,15 @@ export interface LoadSettings {
    * row (see DeferredIndexes.ts). On by default.
    */
   readonly deferIndexes: boolean
+  /**
+   * Streams that load one large table at the same time, each a key range of the source on a connection of its
+   * own (only sources that can be split: copy). PostgreSQL spends most of a load parsing rows, checking keys and
+   * computing index entries, all on the backend of the connection; a second stream puts a second core to work.
+   * By default one per CPU; never more than the pool can give every job at once.
+   */
+  readonly streams?: number | undefined
+  /** Rows each stream must have at least (default 50,000): below, another connection costs more than it saves. */
+  readonly minRowsPerStream?: number | undefined
 }
 
 export const defaultLoadSettings: LoadSettings = {
@@ -54,6 +64,8 @@ export interface TableSource<E> {
   readonly reader: (pageRows: number) => Effect.Effect<PageReader, E, Scope.Scope>
   /** Types what a reader throws. */
   readonly fail: (cause: unknown) => E
+  /** Splits the table into up to `parts` disjoint key ranges that can be read at the same time, if the source can. */
+  readonly ranges?: (parts: number) => Effect.Effect<ReadonlyArray<TableSource<E>["reader"]>, E>
 }
 
 /**
@@ -61,12 +73,17 @@ export interface TableSource<E> {
  * leaves nothing of it alive; the event loop runs between steps, so the socket keeps sending the previous batch
  * to PostgreSQL meanwhile, and the garbage collector (which runs as an event-loop task) never finds a page alive.
  */
-const preparedBatches = <E>(source: TableSource<E>, batchRows: number): Stream.Stream<PreparedBatch, E> =>
+const preparedBatches = <E>(
+  table: Table,
+  open: TableSource<E>["reader"],
+  fail: (cause: unknown) => E,
+  batchRows: number
+): Stream.Stream<PreparedBatch, E> =>
   Stream.unwrapScoped(
     Effect.gen(function* () {
-      const pageRows = Math.max(1, Math.min(batchRows, Math.floor(12_000 / Object.keys(source.table.columns).length)))
-      const reader = yield* source.reader(pageRows)
-      const builder = batchBuilder(source.table)
+      const pageRows = Math.max(1, Math.min(batchRows, Math.floor(12_000 / Object.keys(table.columns).length)))
+      const reader = yield* open(pageRows)
+      const builder = batchBuilder(table)
       let done = false
       const step = Effect.try({
         try: () => {
@@ -74,7 +91,7 @@ const preparedBatches = <E>(source: TableSource<E>, batchRows: number): Stream.S
           if (rows.length < pageRows) done = true
           if (rows.length > 0) builder.add(rows)
         },
-        catch: source.fail
+        catch: fail
       })
       const nextBatch = Effect.gen(function* () {
         while (!done && builder.size() < batchRows) {
@@ -143,48 +160,74 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
         for (const r of rejected) if (typeof r.row[at] === "string") keys.add(r.row[at] as string)
       }
 
-      const loadTable = (source: TableSource<E>) =>
+      const loadTable = (source: TableSource<E>, streams: number) =>
         Effect.scoped(
           Effect.gen(function* () {
             const { table } = source
             const started = performance.now()
-            const session = yield* pgSession(table.name)
-            if (settings.deferIndexes) yield* deferIndexes(session, table.name)
-            const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
-            const writer = yield* tableWriter(session, table, {
-              onConflict: settings.onConflict,
-              parentRejected: parentKeys === undefined ? undefined : (value) => parentKeys.has(value)
-            })
-            const progress = yield* tableProgress(table.name, source.total)
-            let counts: TableCounts = emptyCounts
-            yield* preparedBatches(source, Math.max(1, settings.batchRows ?? defaultBatchRows(table))).pipe(
-              // The next batch is read and converted while PostgreSQL loads this one.
-              Stream.buffer({ capacity: 1 }),
-              Stream.runForEach((batch) =>
-                Effect.gen(function* () {
-                  const outcome = yield* writer.write(batch)
-                  batch.release()
-                  yield* rejects.write(table, batch.rejects)
-                  yield* rejects.write(table, outcome.rejects)
-                  noteRejected(table, batch.rejects)
-                  noteRejected(table, outcome.rejects)
-                  counts = {
-                    read: counts.read + batch.read,
-                    written: counts.written + outcome.inserted + outcome.updated,
-                    updated: counts.updated + outcome.updated,
-                    skipped: counts.skipped + outcome.skipped,
-                    rejected: counts.rejected + batch.rejects.length + outcome.rejects.length,
-                    sanitized: counts.sanitized + batch.sanitized,
-                    invalidJson: counts.invalidJson + batch.invalidJson
-                  }
-                  yield* progress.advance(batch.read)
-                })
+            const parts = Math.min(streams, Math.floor(source.total / Math.max(1, settings.minRowsPerStream ?? 50_000)))
+            const readers = parts > 1 && source.ranges !== undefined ? yield* source.ranges(parts) : [source.reader]
+            const sessions = yield* Effect.forEach(readers, () => pgSession(table.name))
+            // With several streams the full-text index is kept: each stream's backend then computes the tsvectors
+            // of its own rows, on its own core, into a pending list merged in large steps. Deferred, they would all
+            // be computed by the single backend that builds the index after the load, alone on one core.
+            const keepGin = sessions.length > 1
+            if (settings.deferIndexes) yield* deferIndexes(sessions[0]!, table.name, keepGin ? isGin : undefined)
+            if (keepGin) {
+              yield* Effect.forEach(
+                sessions,
+                (session) => session.query(`SET gin_pending_list_limit = '64MB'; SET work_mem = '64MB'`),
+                {
+                  discard: true
+                }
+              ).pipe(
+                Effect.mapError((error) => new LoadError({ table: table.name, message: error.message, cause: error }))
               )
-            )
+            }
+            const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
+            const progress = yield* tableProgress(table.name, source.total)
+            const batchRows = Math.max(1, settings.batchRows ?? defaultBatchRows(table))
+            let counts: TableCounts = emptyCounts
+            const loadRange = (session: PgSession, reader: TableSource<E>["reader"]) =>
+              Effect.gen(function* () {
+                const writer = yield* tableWriter(session, table, {
+                  onConflict: settings.onConflict,
+                  parentRejected: parentKeys === undefined ? undefined : (value) => parentKeys.has(value)
+                })
+                yield* preparedBatches(table, reader, source.fail, batchRows).pipe(
+                  // The next batch is read and converted while PostgreSQL loads this one.
+                  Stream.buffer({ capacity: 1 }),
+                  Stream.runForEach((batch) =>
+                    Effect.gen(function* () {
+                      const outcome = yield* writer.write(batch)
+                      batch.release()
+                      yield* rejects.write(table, batch.rejects)
+                      yield* rejects.write(table, outcome.rejects)
+                      noteRejected(table, batch.rejects)
+                      noteRejected(table, outcome.rejects)
+                      counts = {
+                        read: counts.read + batch.read,
+                        written: counts.written + outcome.inserted + outcome.updated,
+                        updated: counts.updated + outcome.updated,
+                        skipped: counts.skipped + outcome.skipped,
+                        rejected: counts.rejected + batch.rejects.length + outcome.rejects.length,
+                        sanitized: counts.sanitized + batch.sanitized,
+                        invalidJson: counts.invalidJson + batch.invalidJson
+                      }
+                      yield* progress.advance(batch.read)
+                    })
+                  )
+                )
+              })
+            yield* Effect.forEach(readers, (reader, i) => loadRange(sessions[i]!, reader), {
+              concurrency: "unbounded",
+              discard: true
+            })
             yield* progress.done
             const summary: TableLoadSummary = {
               table: table.name,
               ...counts,
+              streams: sessions.length,
               seconds: (performance.now() - started) / 1000
             }
             return summary
@@ -194,6 +237,12 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
       const done = new Map<TableName, Deferred.Deferred<void>>()
       for (const source of sources) done.set(source.table.name, yield* Deferred.make<void>())
       const jobs = Math.max(1, settings.jobs ?? (settings.deferIndexes ? 1 : 3))
+      // Every job may hold all its streams' connections at once: more than the pool has would deadlock.
+      const { pool } = yield* PostgresDatabase
+      const streams = Math.max(
+        1,
+        Math.min(settings.streams ?? os.availableParallelism(), Math.floor((pool.options.max ?? 10) / jobs))
+      )
       const semaphore = yield* Effect.makeSemaphore(jobs)
       const indexJobs = Math.max(2, jobs)
       // The largest table first: its index build is the longest tail, so it should start the earliest.
@@ -205,7 +254,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             const parent = source.table.foreignKey?.parent
             const parentDone = parent === undefined ? undefined : done.get(parent)
             if (parentDone !== undefined) yield* Deferred.await(parentDone)
-            const summary = yield* semaphore.withPermits(1)(loadTable(source))
+            const summary = yield* semaphore.withPermits(1)(loadTable(source, streams))
             // Children only need the parent's rows (its key is never deferred), not its other indexes.
             yield* Deferred.succeed(done.get(source.table.name)!, undefined)
             const started = performance.now()

@@ -27,8 +27,35 @@ export interface SqliteSourceShape {
   readonly snapshot: boolean
   readonly columns: (table: TableName) => TableColumns
   readonly count: (table: TableName) => Effect.Effect<number, SourceError>
-  /** The table's rows in pages of up to `pageRows`, by rowid: memory holds one page at a time. Throws SourceError. */
-  readonly reader: (table: Table, pageRows: number) => PageReader
+  /**
+   * The table's rows in pages of up to `pageRows`, by rowid (only those in `range`, when given): memory holds one
+   * page at a time. Throws SourceError.
+   */
+  readonly reader: (table: Table, pageRows: number, range?: RowidRange) => PageReader
+  /** Up to `parts` disjoint rowid ranges that together cover the table, for reading it in parallel streams. */
+  readonly ranges: (table: TableName, parts: number) => Effect.Effect<ReadonlyArray<RowidRange>, SourceError>
+}
+
+/** Rows with `after < rowid <= upTo`. */
+export interface RowidRange {
+  readonly after: bigint
+  readonly upTo: bigint
+}
+
+const minRowid = -(2n ** 63n)
+const maxRowid = 2n ** 63n - 1n
+
+/**
+ * Splits [first, last] into `parts` ranges of equal rowid span. Rowids of the bot's tables grow by one per insert,
+ * so equal spans hold about equal rows; deletions only make some ranges a little shorter. The outer bounds stay
+ * open, so rows inserted after the split (rollback-journal mode reads without a snapshot) are still read.
+ */
+export const splitRowids = (first: bigint, last: bigint, parts: number): ReadonlyArray<RowidRange> => {
+  const n = BigInt(Math.max(1, Math.floor(parts)))
+  const span = last - first + 1n
+  if (n === 1n || span < n) return [{ after: minRowid, upTo: maxRowid }]
+  const bounds = Array.from({ length: Number(n) - 1 }, (_, i) => first - 1n + (span * BigInt(i + 1)) / n)
+  return [minRowid, ...bounds].map((after, i) => ({ after, upTo: bounds[i] ?? maxRowid }))
 }
 
 export class SqliteSource extends Context.Tag("@repo/database/SqliteSource")<SqliteSource, SqliteSourceShape>() {}
@@ -114,7 +141,21 @@ export const make = (file: string) =>
         catch: fail(`cannot count ${name}`)
       })
 
-    const reader = (table: Table, pageRows: number): PageReader => {
+    const ranges = (name: TableName, parts: number) =>
+      Effect.try({
+        try: () => {
+          const bounds = db
+            .prepare(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${quote(name)}`)
+            .safeIntegers(true)
+            .get() as { first: bigint | null; last: bigint | null }
+          return bounds.first === null || bounds.last === null
+            ? [{ after: minRowid, upTo: maxRowid }]
+            : splitRowids(bounds.first, bounds.last, parts)
+        },
+        catch: fail(`cannot split ${name}`)
+      })
+
+    const reader = (table: Table, pageRows: number, range?: RowidRange): PageReader => {
       const { present } = columnsOf(table.name)
       const have = new Set(present)
       const selectList = Object.keys(table.columns)
@@ -123,7 +164,8 @@ export const make = (file: string) =>
       const width = Object.keys(table.columns).length
       const failRead = fail(`cannot read ${table.name}`)
       let statement: Database.Statement | undefined
-      let after: bigint = -(2n ** 63n)
+      let after: bigint = range?.after ?? minRowid
+      const upTo: bigint = range?.upTo ?? maxRowid
       let done = false
       return {
         pageRows,
@@ -131,11 +173,13 @@ export const make = (file: string) =>
           if (done) return []
           try {
             statement ??= db
-              .prepare(`SELECT ${selectList}, rowid FROM ${quote(table.name)} WHERE rowid > ? ORDER BY rowid LIMIT ?`)
+              .prepare(
+                `SELECT ${selectList}, rowid FROM ${quote(table.name)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`
+              )
               .raw(true)
               .safeIntegers(true)
             // The rowid rides along as the last cell; it is the cursor of the next page.
-            const rows = statement.all(after, pageRows) as Array<Array<SqliteCell>>
+            const rows = statement.all(after, upTo, pageRows) as Array<Array<SqliteCell>>
             const last = rows[rows.length - 1]
             if (last === undefined || rows.length < pageRows) done = true
             else after = last[width] as bigint
@@ -154,7 +198,8 @@ export const make = (file: string) =>
       snapshot,
       columns: columnsOf,
       count,
-      reader
+      reader,
+      ranges
     } satisfies SqliteSourceShape
   })
 
