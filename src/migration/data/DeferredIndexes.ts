@@ -86,6 +86,24 @@ export const deferIndexes = (session: PgSession, table: string, keep: (definitio
   })
 
 /**
+ * Merges the pending lists of the table's GIN indexes into their trees. A load that kept a GIN index with a large
+ * pending list leaves up to that much unmerged, which every search would otherwise scan until autovacuum merges it.
+ */
+export const flushGinPendingLists = (session: PgSession, table: string) =>
+  session
+    .query(
+      `SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = $1::regclass AND a.amname = 'gin'`,
+      [`"${table}"`]
+    )
+    .pipe(
+      Effect.asVoid,
+      Effect.mapError(
+        (error) => new LoadError({ table, message: `indexes of ${table}: ${error.message}`, cause: error })
+      )
+    )
+
+/**
  * Builds the recorded indexes (of `table`, or of every table), `concurrency` at a time (fewer when the pool has
  * fewer free connections: each build waits for one), each on its own connection, the longest (GIN) first, and
  * forgets each record once its index exists. Returns the names built.

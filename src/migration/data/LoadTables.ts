@@ -3,13 +3,15 @@
  * parent is complete, so its orphans are exactly the rows whose parent is not in PostgreSQL), `jobs` at a time,
  * the largest first, each on a connection of its own; a table's secondary indexes are built after its rows while
  * the next table loads; within a table, the next batch is read and converted while PostgreSQL loads the current one.
+ * A large table of a source that can be split (copy) loads in several streams, one rowid range each, so that
+ * PostgreSQL's share of the work (parsing, key checks, full-text vectors) runs on more than one backend and core.
  */
 import { Deferred, Effect, Option, type Scope, Stream } from "effect"
 import * as os from "node:os"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, isGin, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, flushGinPendingLists, isGin, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
 import { type PgSession, pgSession } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
@@ -223,6 +225,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
               concurrency: "unbounded",
               discard: true
             })
+            if (keepGin) yield* flushGinPendingLists(sessions[0]!, table.name)
             yield* progress.done
             const summary: TableLoadSummary = {
               table: table.name,
