@@ -82,10 +82,7 @@ export const runDemo = (options: DemoOptions = {}) =>
       const walk = Effect.gen(function* () {
         yield* phase(phases.generate, generatePhase({ path: settings.sqlitePath, messages: o.messages, seed: o.seed }))
         yield* phase(phases.schema, schemaPhase(settings))
-        const copied = yield* phase(
-          phases.copy,
-          copyPhase({ ...settings, rejectsPath, singleConnection: pg.options.poolSize === 1 })
-        )
+        const copied = yield* phase(phases.copy, copyPhase({ ...settings, rejectsPath }))
         const verified = yield* phase(
           phases.verify,
           verifyPhase({ ...settings, rejectsPath, copyRejects: copied.rejects })

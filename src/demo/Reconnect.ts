@@ -3,6 +3,12 @@
  * socket close, a moment after that client's `pool.end()` resolved. A phase that opens PostgreSQL right after
  * the previous one closed can lose that race ("Connection terminated unexpectedly"): opening is retried briefly
  * on exactly that error. Any other failure to open, and a real server's refusal, fail at once.
+ *
+ * Not a pool of ours left open: measured, a fully ended pool (every client's socket closed on our side) followed
+ * at once by a new one is refused every other time. pglite-socket sets Node's `net.Server.maxConnections` to 1,
+ * and Node counts the server's end of the old socket until that socket's own 'close' event, one event-loop turn
+ * or so later; the new connection is dropped by Node before pglite-socket sees it. A few milliseconds later it is
+ * accepted. Nothing on the client side can wait for the server's socket, so retrying is the fix.
  */
 import { Layer, Schedule } from "effect"
 import { StoreError } from "../domain/Errors.js"

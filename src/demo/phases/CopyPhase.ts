@@ -9,7 +9,6 @@ import * as PostgresDatabase from "../../layers/PostgresDatabase.js"
 import { copyData } from "../../migration/data/CopyData.js"
 import * as SqliteSource from "../../migration/data/SqliteSource.js"
 import type { DemoDatabaseSettings } from "../DemoDatabases.js"
-import { insertCopyDatabase } from "../InsertCopyFallback.js"
 import { phaseOutcome } from "../Phase.js"
 import { retryWhileSlotTaken } from "../Reconnect.js"
 import { tallyRejects } from "../RejectsTally.js"
@@ -20,24 +19,12 @@ const rejectMeaning: Readonly<Record<string, string>> = {
   postgres: "rows PostgreSQL refused for another reason (its message is recorded)"
 }
 
-export const copyPhase = (
-  settings: DemoDatabaseSettings & {
-    readonly rejectsPath: string
-    /**
-     * The server serves one connection (the embedded one): one table at a time, and indexes kept in place,
-     * since deferring them takes a second connection while the table's load holds the first.
-     */
-    readonly singleConnection: boolean
-  }
-) =>
+export const copyPhase = (settings: DemoDatabaseSettings & { readonly rejectsPath: string }) =>
   Effect.gen(function* () {
     const { sql } = yield* PostgresDatabase.PostgresDatabase
+    // Only for the report: the engine itself falls back to INSERTs where COPY FROM STDIN is not available.
     const copyFromStdin = yield* supportsCopyFromStdin(sql)
-    const load = copyData({
-      rejectsPath: settings.rejectsPath,
-      ...(settings.singleConnection ? { jobs: 1, deferIndexes: false } : {})
-    })
-    const summary = yield* copyFromStdin ? load : load.pipe(Effect.provide(insertCopyDatabase))
+    const summary = yield* copyData({ rejectsPath: settings.rejectsPath })
     const rejects = yield* tallyRejects(settings.rejectsPath)
     const { totals } = summary
     const accounted = totals.written + totals.skipped + totals.rejected === totals.read
@@ -52,9 +39,7 @@ export const copyPhase = (
         "values sanitised (U+0000 removed)": totals.sanitized,
         "invalid JSON kept as a JSONB string": totals.invalidJson,
         "rows/s": Math.round(totals.read / Math.max(summary.seconds, 0.001)),
-        "load path": copyFromStdin
-          ? "COPY FROM STDIN, tables in parallel"
-          : "INSERT batches (this server cannot take COPY FROM STDIN)"
+        "load path": copyFromStdin ? "COPY FROM STDIN" : "INSERT batches (this server cannot take COPY FROM STDIN)"
       },
       notes: [
         ...Object.entries(rejects.byKind).map(

@@ -2,12 +2,18 @@
  * One node-postgres connection taken from the PostgresDatabase pool for the scope, and the two things a load does
  * with it: run a statement and stream a COPY. A connection whose scope ends in failure or interruption is
  * destroyed, not returned, so PostgreSQL aborts whatever transaction or COPY it was in.
+ *
+ * A server that cannot take `COPY ... FROM STDIN` (the embedded PGlite one) gets the same COPY text as INSERTs
+ * (InsertFallback.ts), with the same row count and the same SQLSTATEs, so callers never know which ran.
  */
-import { Data, Effect, Exit } from "effect"
+import { Data, Effect, Either, Exit } from "effect"
 import type Pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
+import { clientSupportsCopyFromStdin } from "../../embedded/CopyFromStdinSupport.js"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
+import { connectionPermit } from "./ConnectionBudget.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
+import { copyAsInserts, insertAtomically } from "./InsertFallback.js"
 
 /** A statement failed; `code` is PostgreSQL's SQLSTATE when the server reported it. */
 export class PgFailure extends Data.TaggedError("PgFailure")<{
@@ -35,7 +41,10 @@ export interface PgSession {
     text: string,
     values?: ReadonlyArray<unknown>
   ) => Effect.Effect<Pg.QueryResult<R>, PgFailure>
-  /** Streams `payload` (COPY text) into `COPY ... FROM STDIN`; the number of rows copied. */
+  /**
+   * Streams `payload` (COPY text) into `COPY ... FROM STDIN`, or runs it as INSERTs where the server cannot take
+   * that; the number of rows copied. Atomic either way.
+   */
   readonly copyIn: (text: string, payload: Buffer) => Effect.Effect<number, PgFailure>
 }
 
@@ -44,6 +53,8 @@ const ignore = () => {}
 export const pgSession = (table: string) =>
   Effect.gen(function* () {
     const { pool } = yield* PostgresDatabase
+    // Taken first, so released only after the connection went back to the pool.
+    yield* connectionPermit(pool)
     const client = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => pool.connect(),
@@ -56,28 +67,53 @@ export const pgSession = (table: string) =>
           client.release(Exit.isFailure(exit) ? true : undefined)
         })
     )
-    const session: PgSession = {
-      query: <R extends Pg.QueryResultRow>(text: string, values?: ReadonlyArray<unknown>) =>
-        Effect.tryPromise({
-          try: () => client.query<R>(text, values === undefined ? undefined : [...values]),
-          catch: failure
-        }),
-      copyIn: (text, payload) =>
-        Effect.async<number, PgFailure>((resume) => {
-          const stream = client.query(copyFrom(text))
-          let settled = false
-          stream.on("error", (error) => {
-            if (settled) return
-            settled = true
-            resume(Effect.fail(failure(error)))
-          })
-          stream.on("finish", () => {
-            if (settled) return
-            settled = true
-            resume(Effect.succeed(stream.rowCount))
-          })
-          stream.end(payload)
+    const query = <R extends Pg.QueryResultRow>(text: string, values?: ReadonlyArray<unknown>) =>
+      Effect.tryPromise({
+        try: () => client.query<R>(text, values === undefined ? undefined : [...values]),
+        catch: failure
+      })
+    const copy = (text: string, payload: Buffer) =>
+      Effect.async<number, PgFailure>((resume) => {
+        const stream = client.query(copyFrom(text))
+        let settled = false
+        stream.on("error", (error) => {
+          if (settled) return
+          settled = true
+          resume(Effect.fail(failure(error)))
         })
+        stream.on("finish", () => {
+          if (settled) return
+          settled = true
+          resume(Effect.succeed(stream.rowCount))
+        })
+        stream.end(payload)
+      })
+    const inserts = (text: string, payload: Buffer) =>
+      Effect.flatMap(
+        Either.mapLeft(
+          copyAsInserts(text, payload),
+          (invalid) => new PgFailure({ code: invalid.code, message: invalid.message, cause: invalid })
+        ),
+        (statements) => insertAtomically(statements, query, client.getTransactionStatus() !== "I")
+      )
+    // Learned before the session's first COPY (which would kill a server without it), then remembered: one
+    // round trip per table loaded.
+    let copyFromStdin: boolean | undefined
+    const learnCopyFromStdin = Effect.suspend(() =>
+      copyFromStdin !== undefined
+        ? Effect.succeed(copyFromStdin)
+        : Effect.tryPromise({ try: () => clientSupportsCopyFromStdin(client), catch: failure }).pipe(
+            Effect.tap((supported) =>
+              Effect.sync(() => {
+                copyFromStdin = supported
+              })
+            )
+          )
+    )
+    const session: PgSession = {
+      query,
+      copyIn: (text, payload) =>
+        Effect.flatMap(learnCopyFromStdin, (supported) => (supported ? copy(text, payload) : inserts(text, payload)))
     }
     return session
   })
