@@ -391,10 +391,12 @@ const main = async () => {
           )
           result.runs++
           result.rss = Math.max(result.rss, measured.peakRssMb)
-          if (problems.length === 0 && measured.wallSeconds < result.wall) {
-            result.wall = measured.wallSeconds
-            result.clientCpu = measured.clientCpuSeconds
-            result.serverCpu = measured.serverCpuSeconds
+          if (problems.length === 0) {
+            if (measured.wallSeconds < result.wall) {
+              result.wall = measured.wallSeconds
+              result.clientCpu = measured.clientCpuSeconds
+              result.serverCpu = measured.serverCpuSeconds
+            }
           } else {
             result.failed++
             result.problems.push(...problems)

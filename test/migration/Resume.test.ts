@@ -154,6 +154,48 @@ describe("resumable loads", () => {
   )
 
   it.scopedLive(
+    "a copy in parallel streams interrupted mid-way resumes to the same data, its full-text index never dropped",
+    () =>
+      Effect.gen(function* () {
+        const legacy = yield* legacyDatabase({ messages: 3000, quirks: true })
+        const reference = yield* freshPostgres
+        const resumed = yield* freshPostgres
+        const options = {
+          rejectsPath: join(legacy.dir, "rejects.jsonl"),
+          batchRows: 100,
+          streams: 3,
+          minRowsPerStream: 1
+        }
+        const complete = yield* copyData(options).pipe(Effect.provide(copyLayers(legacy.path, reference)))
+        expect(complete.tables.find((t) => t.table === "messages")!.streams).toBe(3)
+
+        const gate = yield* Deferred.make<void>()
+        const running = yield* copyData(options).pipe(
+          Effect.provide(Layer.merge(copyLayers(legacy.path, resumed), gateAfter(1000, gate))),
+          Effect.fork
+        )
+        yield* Deferred.await(gate)
+        yield* Fiber.interrupt(running)
+        // The btree indexes were deferred; the GIN index stayed, maintained by the streams.
+        const deferred = yield* deferredIndexRecords(resumed.plainUrl)
+        expect(deferred).toContain("idx_messages_timestamp")
+        expect(deferred).not.toContain("idx_messages_fts")
+        const partial = yield* countRows(resumed.plainUrl, "messages")
+        expect(partial).toBeGreaterThan(900)
+        expect(partial).toBeLessThan(2900)
+
+        const second = yield* copyData(options).pipe(Effect.provide(copyLayers(legacy.path, resumed)))
+        expect(second.totals.skipped).toBeGreaterThanOrEqual(partial)
+        expect(second.totals.written + second.totals.skipped).toBe(complete.totals.written)
+        expect(second.totals.rejected).toBe(complete.totals.rejected)
+        expect(yield* dump(resumed.plainUrl)).toEqual(yield* dump(reference.plainUrl))
+        expect(yield* indexDefinitions(resumed.plainUrl)).toEqual(yield* indexDefinitions(reference.plainUrl))
+        expect(yield* deferredIndexRecords(resumed.plainUrl)).toBeUndefined()
+      }),
+    120_000
+  )
+
+  it.scopedLive(
     "rows already in PostgreSQL are kept unless --on-conflict update, and only --truncate deletes",
     () =>
       Effect.gen(function* () {
