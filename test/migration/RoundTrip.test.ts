@@ -119,9 +119,12 @@ describe("data migration round trip", () => {
           Effect.provide(copyLayers(legacy.path, copied))
         )
 
-        // Every table split into three rowid ranges loaded at the same time, the full-text index kept meanwhile.
+        // Indexes maintained during the load, so every table is split into three rowid ranges loaded at once.
         const streamedSummary = yield* copyData({
           rejectsPath: join(legacy.dir, "streams-rejects.jsonl"),
+          deferIndexes: false,
+          // Two tables at a time, three streams each: within the test pool's eight connections.
+          jobs: 2,
           streams: 3,
           minRowsPerStream: 1
         }).pipe(Effect.provide(copyLayers(legacy.path, copiedInStreams)))

@@ -43,13 +43,13 @@ export const prepareDeferral = Effect.gen(function* () {
 })
 
 /** Whether an index definition is a GIN index (the full-text index). */
-export const isGin = (definition: string): boolean => /USING gin/i.test(definition)
+const isGin = (definition: string): boolean => /USING gin/i.test(definition)
 
 /**
  * In one transaction on the table's own connection (so a one-connection pool suffices): record and drop the
- * table's non-enforcing indexes, except those `keep` selects, if the table is empty. Returns the names deferred.
+ * table's non-enforcing indexes, if the table is empty. Returns the names of the indexes deferred.
  */
-export const deferIndexes = (session: PgSession, table: string, keep: (definition: string) => boolean = () => false) =>
+export const deferIndexes = (session: PgSession, table: string) =>
   Effect.gen(function* () {
     const fail = (error: PgFailure) =>
       new LoadError({ table, message: `indexes of ${table}: ${error.message}`, cause: error })
@@ -70,8 +70,7 @@ export const deferIndexes = (session: PgSession, table: string, keep: (definitio
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
         [`"${table}"`]
       )
-      const deferrable = indexes.rows.filter((index) => !keep(index.definition))
-      for (const index of deferrable) {
+      for (const index of indexes.rows) {
         yield* session.query(
           `INSERT INTO ${deferredIndexesTable} (table_name, index_name, definition) VALUES ($1, $2, $3) ON CONFLICT (index_name) DO NOTHING`,
           [table, index.name, index.definition]
@@ -79,29 +78,11 @@ export const deferIndexes = (session: PgSession, table: string, keep: (definitio
         yield* session.query(`DROP INDEX "${index.name}"`)
       }
       yield* session.query("COMMIT")
-      return deferrable.map((i) => i.name)
+      return indexes.rows.map((i) => i.name)
     })
     // A failure inside the transaction leaves the connection to be destroyed by the session's scope.
     return yield* Effect.mapError(deferred, fail)
   })
-
-/**
- * Merges the pending lists of the table's GIN indexes into their trees. A load that kept a GIN index with a large
- * pending list leaves up to that much unmerged, which every search would otherwise scan until autovacuum merges it.
- */
-export const flushGinPendingLists = (session: PgSession, table: string) =>
-  session
-    .query(
-      `SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-        JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = $1::regclass AND a.amname = 'gin'`,
-      [`"${table}"`]
-    )
-    .pipe(
-      Effect.asVoid,
-      Effect.mapError(
-        (error) => new LoadError({ table, message: `indexes of ${table}: ${error.message}`, cause: error })
-      )
-    )
 
 /**
  * Builds the recorded indexes (of `table`, or of every table), `concurrency` at a time (fewer when the pool has

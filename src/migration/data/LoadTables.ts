@@ -3,15 +3,15 @@
  * parent is complete, so its orphans are exactly the rows whose parent is not in PostgreSQL), `jobs` at a time,
  * the largest first, each on a connection of its own; a table's secondary indexes are built after its rows while
  * the next table loads; within a table, the next batch is read and converted while PostgreSQL loads the current one.
- * A large table of a source that can be split (copy) loads in several streams, one rowid range each, so that
- * PostgreSQL's share of the work (parsing, key checks, full-text vectors) runs on more than one backend and core.
+ * A large table whose indexes are maintained during its load, from a source that can be split (copy), loads in
+ * several streams, one rowid range each, so that PostgreSQL's work runs on more than one backend and core.
  */
 import { Deferred, Effect, Option, type Scope, Stream } from "effect"
 import * as os from "node:os"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, flushGinPendingLists, isGin, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
 import { type PgSession, pgSession } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
@@ -42,9 +42,9 @@ export interface LoadSettings {
   readonly deferIndexes: boolean
   /**
    * Streams that load one large table at the same time, each a key range of the source on a connection of its
-   * own (only sources that can be split: copy). PostgreSQL spends most of a load parsing rows, checking keys and
-   * computing index entries, all on the backend of the connection; a second stream puts a second core to work.
-   * By default one per CPU; never more than the pool can give every job at once.
+   * own (only sources that can be split: copy), when the table's indexes are maintained during the load (it had
+   * rows, or `deferIndexes` is off): PostgreSQL is then the bottleneck, and each stream's backend works on another
+   * core. By default one per CPU; never more than the pool can give every job at once.
    */
   readonly streams?: number | undefined
   /** Rows each stream must have at least (default 50,000): below, another connection costs more than it saves. */
@@ -167,25 +167,17 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
           Effect.gen(function* () {
             const { table } = source
             const started = performance.now()
-            const parts = Math.min(streams, Math.floor(source.total / Math.max(1, settings.minRowsPerStream ?? 50_000)))
+            const first = yield* pgSession(table.name)
+            const deferred = settings.deferIndexes ? yield* deferIndexes(first, table.name) : []
+            // Only a load that maintains indexes (the table had rows, or --keep-indexes) is split: PostgreSQL is its
+            // bottleneck, and each stream's backend does its share on another core. With indexes deferred the
+            // streams were measured no faster (the cores are already busy converting rows and building indexes).
+            const parts =
+              deferred.length > 0
+                ? 1
+                : Math.min(streams, Math.floor(source.total / Math.max(1, settings.minRowsPerStream ?? 50_000)))
             const readers = parts > 1 && source.ranges !== undefined ? yield* source.ranges(parts) : [source.reader]
-            const sessions = yield* Effect.forEach(readers, () => pgSession(table.name))
-            // With several streams the full-text index is kept: each stream's backend then computes the tsvectors
-            // of its own rows, on its own core, into a pending list merged in large steps. Deferred, they would all
-            // be computed by the single backend that builds the index after the load, alone on one core.
-            const keepGin = sessions.length > 1
-            if (settings.deferIndexes) yield* deferIndexes(sessions[0]!, table.name, keepGin ? isGin : undefined)
-            if (keepGin) {
-              yield* Effect.forEach(
-                sessions,
-                (session) => session.query(`SET gin_pending_list_limit = '64MB'; SET work_mem = '64MB'`),
-                {
-                  discard: true
-                }
-              ).pipe(
-                Effect.mapError((error) => new LoadError({ table: table.name, message: error.message, cause: error }))
-              )
-            }
+            const sessions = [first, ...(yield* Effect.forEach(readers.slice(1), () => pgSession(table.name)))]
             const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
             const progress = yield* tableProgress(table.name, source.total)
             const batchRows = Math.max(1, settings.batchRows ?? defaultBatchRows(table))
@@ -225,7 +217,6 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
               concurrency: "unbounded",
               discard: true
             })
-            if (keepGin) yield* flushGinPendingLists(sessions[0]!, table.name)
             yield* progress.done
             const summary: TableLoadSummary = {
               table: table.name,
