@@ -38,7 +38,7 @@ export const loadOptions = {
   streams: Options.integer("streams").pipe(
     Options.withSchema(Schema.Int.pipe(Schema.positive())),
     Options.withDescription(
-      "copy: parallel streams for a large table whose indexes are kept, each a rowid range on its own connection (default: one per CPU)"
+      "copy: parallel streams for a large table whose indexes are kept, each a rowid range on its own connection (default: one per CPU, at most 4)"
     ),
     Options.optional
   ),

@@ -211,7 +211,8 @@ export const make = (sql: SqlClient.SqlClient, backend: Backend): ShadowJournalS
     sql<JournalRow>`SELECT * FROM shadow_journal WHERE target = ${target} ${
       after === undefined
         ? sql.literal("")
-        : sql`AND (recorded_at > ${after.at} OR (recorded_at = ${after.at} AND seq > ${after.seq}))`
+        : // A row comparison, unlike the equivalent OR, starts a range scan of the replay index at the cursor.
+          sql`AND (recorded_at, seq) > (${after.at}, ${after.seq})`
     } ORDER BY recorded_at, seq LIMIT ${limit}`.pipe(
       Effect.map((rows) => rows.map(toEntry)),
       fail("replay")

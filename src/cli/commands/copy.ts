@@ -1,8 +1,8 @@
 /** `omega-db copy`: SQLite straight into PostgreSQL, no files; the fast path for phases 2 and 3 together. */
 import * as Command from "@effect/cli/Command"
 import { Effect, Layer } from "effect"
-import { availableParallelism } from "node:os"
 import { copyData } from "../../migration/data/CopyData.js"
+import { defaultStreams } from "../../migration/data/LoadTables.js"
 import { selectTables } from "../../migration/data/TableSelection.js"
 import { failOnRejects, loadOptions, loadSettings } from "../LoadOptions.js"
 import { postgresLayer, shared, sqliteSourceLayer } from "../Options.js"
@@ -16,7 +16,7 @@ export const copyCommand = Command.make("copy", { ...shared, ...loadOptions }, (
     // Every job's streams at once, plus index builds.
     postgresLayer(flags, {
       migrate: true,
-      connections: (settings.jobs ?? 3) * (settings.streams ?? availableParallelism()) + 2
+      connections: (settings.jobs ?? 3) * (settings.streams ?? defaultStreams()) + 2
     }),
     TerminalProgressLive
   )

@@ -9,7 +9,7 @@
  * connect". Waiting for a permit has no timeout, and the checkout after it finds a free connection at once, so the
  * timeout is left to mean what it says: the server cannot be reached.
  *
- * Nothing that holds a permit waits for another one, so the waits always end.
+ * Nothing that holds a permit waits for another one (several are taken in one step), so the waits always end.
  */
 import { Effect, type Scope } from "effect"
 import type Pg from "pg"
@@ -28,12 +28,21 @@ const budgetOf = (pool: Pg.Pool): Effect.Semaphore => {
   return budget
 }
 
-/** A permit for one connection of `pool`, held for the scope. */
-export const connectionPermit = (pool: Pg.Pool): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.suspend(() => {
-    const budget = budgetOf(pool)
-    return Effect.acquireRelease(budget.take(1), () => budget.release(1)).pipe(Effect.asVoid)
-  })
+/**
+ * Permits for `count` connections of `pool`, taken at once and held for the scope. A caller that needs several
+ * connections takes them in one step, never one while holding another, so two loads sharing a pool cannot each
+ * hold part of what the other waits for. Waiting can be interrupted; once taken, the release is registered before
+ * anything else can happen.
+ */
+export const connectionPermits = (pool: Pg.Pool, count: number): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.suspend(() => {
+      const budget = budgetOf(pool)
+      // Never more than the pool has, or the wait would never end.
+      const permits = Math.min(Math.max(1, count), Math.max(1, pool.options.max ?? defaultPoolSize))
+      return restore(budget.take(permits)).pipe(Effect.zipRight(Effect.addFinalizer(() => budget.release(permits))))
+    })
+  )
 
 /** Runs `effect` holding a permit for one connection of `pool` (for a statement through `pool.query`). */
 export const withConnectionPermit =

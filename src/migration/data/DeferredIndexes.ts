@@ -32,6 +32,17 @@ const run = <R extends Pg.QueryResultRow>(pool: Pg.Pool, table: string, text: st
     catch: (cause) => new LoadError({ table, message: `indexes of ${table}: ${causeMessage(cause)}`, cause })
   }).pipe(withConnectionPermit(pool))
 
+/**
+ * Whether a load of `table` can expect its indexes deferred: the table is empty now. Only a hint for planning the
+ * load (deferIndexes decides again, under a lock).
+ */
+export const startsEmpty = (table: string) =>
+  Effect.gen(function* () {
+    const { pool } = yield* PostgresDatabase
+    const result = yield* run<{ empty: boolean }>(pool, table, `SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`)
+    return result.rows[0]?.empty === true
+  })
+
 /** Creates the bookkeeping table; once per load, before tables run in parallel (concurrent DDL would race). */
 export const prepareDeferral = Effect.gen(function* () {
   const { pool } = yield* PostgresDatabase

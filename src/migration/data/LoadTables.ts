@@ -11,9 +11,9 @@ import * as os from "node:os"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../domain/Tables.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
-import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
+import { deferIndexes, prepareDeferral, rebuildIndexes, startsEmpty } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
-import { type PgSession, pgSession } from "./PgSession.js"
+import { type PgSession, pgSessions } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
 import { tableProgress } from "./Progress.js"
 import { type Reject, rejectsFile } from "./RejectsFile.js"
@@ -44,12 +44,15 @@ export interface LoadSettings {
    * Streams that load one large table at the same time, each a key range of the source on a connection of its
    * own (only sources that can be split: copy), when the table's indexes are maintained during the load (it had
    * rows, or `deferIndexes` is off): PostgreSQL is then the bottleneck, and each stream's backend works on another
-   * core. By default one per CPU; never more than the pool can give every job at once.
+   * core. By default one per CPU, at most 4; never more than the pool can give every job at once.
    */
   readonly streams?: number | undefined
   /** Rows each stream must have at least (default 50,000): below, another connection costs more than it saves. */
   readonly minRowsPerStream?: number | undefined
 }
+
+/** One stream per CPU, at most 4: the server's connection limit is shared with the bot, and more is unmeasured. */
+export const defaultStreams = (): number => Math.min(4, os.availableParallelism())
 
 export const defaultLoadSettings: LoadSettings = {
   onConflict: "skip",
@@ -167,17 +170,17 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
           Effect.gen(function* () {
             const { table } = source
             const started = performance.now()
-            const first = yield* pgSession(table.name)
-            const deferred = settings.deferIndexes ? yield* deferIndexes(first, table.name) : []
-            // Only a load that maintains indexes (the table had rows, or --keep-indexes) is split: PostgreSQL is its
+            // Only a load that maintains indexes (the table has rows, or --keep-indexes) is split: PostgreSQL is its
             // bottleneck, and each stream's backend does its share on another core. With indexes deferred the
             // streams were measured no faster (the cores are already busy converting rows and building indexes).
-            const parts =
-              deferred.length > 0
-                ? 1
-                : Math.min(streams, Math.floor(source.total / Math.max(1, settings.minRowsPerStream ?? 50_000)))
+            const deferring = settings.deferIndexes && (yield* startsEmpty(table.name))
+            const parts = deferring
+              ? 1
+              : Math.min(streams, Math.floor(source.total / Math.max(1, settings.minRowsPerStream ?? 50_000)))
             const readers = parts > 1 && source.ranges !== undefined ? yield* source.ranges(parts) : [source.reader]
-            const sessions = [first, ...(yield* Effect.forEach(readers.slice(1), () => pgSession(table.name)))]
+            // All the table's connections in one step: holding one while waiting for the next could deadlock.
+            const sessions = yield* pgSessions(table.name, readers.length)
+            if (settings.deferIndexes) yield* deferIndexes(sessions[0]!, table.name)
             const parentKeys = table.foreignKey === undefined ? undefined : rejectedParents.get(table.foreignKey.parent)
             const progress = yield* tableProgress(table.name, source.total)
             const batchRows = Math.max(1, settings.batchRows ?? defaultBatchRows(table))
@@ -235,7 +238,10 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
       const { pool } = yield* PostgresDatabase
       const streams = Math.max(
         1,
-        Math.min(settings.streams ?? os.availableParallelism(), Math.floor((pool.options.max ?? 10) / jobs))
+        Math.min(
+          settings.streams ?? Math.min(4, os.availableParallelism()),
+          Math.floor((pool.options.max ?? 10) / jobs)
+        )
       )
       const semaphore = yield* Effect.makeSemaphore(jobs)
       const indexJobs = Math.max(2, jobs)

@@ -11,7 +11,7 @@ import type Pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import { clientSupportsCopyFromStdin } from "../../embedded/CopyFromStdinSupport.js"
 import { PostgresDatabase } from "../../layers/PostgresDatabase.js"
-import { connectionPermit } from "./ConnectionBudget.js"
+import { connectionPermits } from "./ConnectionBudget.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
 import { copyAsInserts, insertAtomically } from "./InsertFallback.js"
 
@@ -50,11 +50,20 @@ export interface PgSession {
 
 const ignore = () => {}
 
-export const pgSession = (table: string) =>
+/** `count` sessions for the scope, their connections' permits taken at once (see ConnectionBudget.ts). */
+export const pgSessions = (table: string, count: number) =>
   Effect.gen(function* () {
     const { pool } = yield* PostgresDatabase
-    // Taken first, so released only after the connection went back to the pool.
-    yield* connectionPermit(pool)
+    // Taken first, so released only after the connections went back to the pool.
+    yield* connectionPermits(pool, count)
+    return yield* Effect.forEach(Array.from({ length: Math.max(1, count) }), () => openSession(pool, table))
+  })
+
+/** One session for the scope. */
+export const pgSession = (table: string) => Effect.map(pgSessions(table, 1), (sessions) => sessions[0]!)
+
+const openSession = (pool: Pg.Pool, table: string) =>
+  Effect.gen(function* () {
     const client = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => pool.connect(),
