@@ -28,9 +28,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import Pg from "pg"
-import { tables } from "../src/domain/Tables.js"
-import * as PostgresDatabase from "../src/layers/PostgresDatabase.js"
-import { generateLegacyDatabase } from "../src/legacy/LegacyDatabaseGenerator.js"
+import { tables } from "../src/runtime/domain/Tables.js"
+import * as PostgresDatabase from "../src/runtime/layers/PostgresDatabase.js"
+import { generateLegacyDatabase } from "../src/testkit/LegacyDatabaseGenerator.js"
 import { type Measured, measure } from "./copy-measure.js"
 
 const { values: flags } = parseArgs({

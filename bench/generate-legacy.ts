@@ -11,7 +11,7 @@ import {
   generateLegacyDatabase,
   LegacyGeneratorError,
   type LegacyGeneratorOptions
-} from "../src/legacy/LegacyDatabaseGenerator.js"
+} from "../src/testkit/LegacyDatabaseGenerator.js"
 
 const usage =
   "usage: npx tsx bench/generate-legacy.ts --out <file.db> --messages <n> [--form full|early] [--seed <n>] [--quirks]"

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const entry = path.join(root, "src", "cli", "main.ts")
+const entry = path.join(root, "src", "programs", "cli", "main.ts")
 const bundle = path.join(root, "node_modules", ".cache", "omega-db", "omega-db.mjs")
 
 /** The newest modification time among the sources (files and directories, so deletions count too). */

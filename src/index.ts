@@ -2,50 +2,50 @@
  * @repo/database: the bot's data layer. Services (messages, queries, documents, user profiles) over SQLite or
  * PostgreSQL, the migration modes between them, and the migration programs.
  */
-export * from "./domain/Column.js"
-export * from "./domain/Document.js"
-export * from "./domain/Errors.js"
-export * from "./domain/JsonValue.js"
-export * from "./domain/Message.js"
-export * from "./domain/MessageFilter.js"
-export * from "./domain/Query.js"
-export * from "./domain/Tables.js"
-export * from "./domain/UserAnalysisHistory.js"
-export * from "./domain/UserProfile.js"
-export * from "./domain/WriteOp.js"
-export * as DatabaseConfig from "./config/DatabaseConfig.js"
-export { postgresBackend, sqliteBackend } from "./layers/Backends.js"
-export * as PostgresDatabase from "./layers/PostgresDatabase.js"
-export * as SqliteDatabase from "./layers/SqliteDatabase.js"
-export { type Services, ServicesLive } from "./layers/Services.js"
-export { PostgresStoreLive, SqliteStoreLive } from "./layers/StoreLayers.js"
-export { DocumentService } from "./services/DocumentService.js"
-export { IdGenerator } from "./services/IdGenerator.js"
-export { MessageAnalyzer, type MessageAnalysis, AnalyzerError } from "./services/MessageAnalyzer.js"
-export { MessageService } from "./services/MessageService.js"
-export { QueryService } from "./services/QueryService.js"
-export { StoreRouter } from "./services/StoreRouter.js"
-export { UserProfileService } from "./services/UserProfileService.js"
-export { PostgresStore, SqliteStore, type Store } from "./store/Store.js"
-export { runSchemaMigrations } from "./migration/schema/runSchemaMigrations.js"
-export { verify } from "./migration/verify/Verify.js"
-export type { CheckName, CheckResult, CheckStatus, VerifyReport } from "./migration/verify/VerifyReport.js"
+export * from "./runtime/domain/Column.js"
+export * from "./runtime/domain/Document.js"
+export * from "./runtime/domain/Errors.js"
+export * from "./runtime/domain/JsonValue.js"
+export * from "./runtime/domain/Message.js"
+export * from "./runtime/domain/MessageFilter.js"
+export * from "./runtime/domain/Query.js"
+export * from "./runtime/domain/Tables.js"
+export * from "./runtime/domain/UserAnalysisHistory.js"
+export * from "./runtime/domain/UserProfile.js"
+export * from "./runtime/domain/WriteOp.js"
+export * as DatabaseConfig from "./runtime/config/DatabaseConfig.js"
+export { postgresBackend, sqliteBackend } from "./runtime/layers/Backends.js"
+export * as PostgresDatabase from "./runtime/layers/PostgresDatabase.js"
+export * as SqliteDatabase from "./runtime/layers/SqliteDatabase.js"
+export { type Services, ServicesLive } from "./runtime/layers/Services.js"
+export { PostgresStoreLive, SqliteStoreLive } from "./runtime/layers/StoreLayers.js"
+export { DocumentService } from "./runtime/services/DocumentService.js"
+export { IdGenerator } from "./runtime/services/IdGenerator.js"
+export { MessageAnalyzer, type MessageAnalysis, AnalyzerError } from "./runtime/services/MessageAnalyzer.js"
+export { MessageService } from "./runtime/services/MessageService.js"
+export { QueryService } from "./runtime/services/QueryService.js"
+export { StoreRouter } from "./runtime/services/StoreRouter.js"
+export { UserProfileService } from "./runtime/services/UserProfileService.js"
+export { PostgresStore, SqliteStore, type Store } from "./runtime/store/Store.js"
+export { runSchemaMigrations } from "./runtime/schema/runSchemaMigrations.js"
+export { verify } from "./programs/verify/Verify.js"
+export type { CheckName, CheckResult, CheckStatus, VerifyReport } from "./programs/verify/VerifyReport.js"
 export {
   defaultVerifyOptions,
   primaryFromEnv,
   type ShadowMetricsSnapshot,
   type VerifyOptions
-} from "./migration/verify/VerifyOptions.js"
-export { readShadowMetrics } from "./migration/verify/ShadowMetricsFile.js"
-export { VerifyError } from "./migration/verify/VerifyError.js"
-export { renderVerifyJson, renderVerifyText } from "./migration/verify/RenderVerifyReport.js"
-export { repair } from "./migration/repair/Repair.js"
-export type { RepairOptions } from "./migration/repair/RepairOptions.js"
-export type { RepairReport } from "./migration/repair/RepairReport.js"
-export { renderRepairJson, renderRepairText } from "./migration/repair/RenderRepairReport.js"
-export * as ReadComparison from "./compare/ReadComparison.js"
-export { compareReads, type CompareReadsSettings } from "./compare/CompareReads.js"
-export { type CompareReadsOptions, compareReadsOptions } from "./compare/CompareReadsConfig.js"
+} from "./programs/verify/VerifyOptions.js"
+export { readShadowMetrics } from "./programs/verify/ShadowMetricsFile.js"
+export { VerifyError } from "./programs/verify/VerifyError.js"
+export { renderVerifyJson, renderVerifyText } from "./programs/verify/RenderVerifyReport.js"
+export { repair } from "./programs/repair/Repair.js"
+export type { RepairOptions } from "./programs/repair/RepairOptions.js"
+export type { RepairReport } from "./programs/repair/RepairReport.js"
+export { renderRepairJson, renderRepairText } from "./programs/repair/RenderRepairReport.js"
+export * as ReadComparison from "./runtime/compare/ReadComparison.js"
+export { compareReads, type CompareReadsSettings } from "./runtime/compare/CompareReads.js"
+export { type CompareReadsOptions, compareReadsOptions } from "./runtime/compare/CompareReadsConfig.js"
 export {
   compareReadsErrorTotal,
   compareReadsMismatchTotal,
@@ -53,22 +53,22 @@ export {
   compareReadsTotal,
   compareReadsTransientTotal,
   type CompareReadsSnapshot
-} from "./compare/CompareReadsMetrics.js"
-export { interceptReads, type ReadCall, type ReadOperation } from "./compare/ReadCall.js"
-export * as EmbeddedPostgres from "./embedded/EmbeddedPostgres.js"
-export { postgresOrEmbedded, type PostgresTarget } from "./embedded/PostgresOrEmbedded.js"
-export { isPglite, supportsCopyFromStdin } from "./embedded/CopyFromStdinSupport.js"
-export { VerificationFailed } from "./migration/verify/VerifyError.js"
-export { runDemo } from "./demo/Demo.js"
-export type { DemoOptions } from "./demo/DemoOptions.js"
-export type { DemoSummary, PhaseReport, TableRows } from "./demo/DemoSummary.js"
-export { renderDemo } from "./demo/RenderDemo.js"
-export { status, type StatusFlags } from "./status/Status.js"
-export type { StatusReport } from "./status/StatusReport.js"
-export { renderStatusText } from "./status/RenderStatus.js"
-export * as ModeConfig from "./config/ModeConfig.js"
-export * as Modes from "./modes/Mode.js"
-export type { Mode } from "./modes/Mode.js"
+} from "./runtime/compare/CompareReadsMetrics.js"
+export { interceptReads, type ReadCall, type ReadOperation } from "./runtime/compare/ReadCall.js"
+export * as EmbeddedPostgres from "./programs/embedded/EmbeddedPostgres.js"
+export { postgresOrEmbedded, type PostgresTarget } from "./programs/embedded/PostgresOrEmbedded.js"
+export { isPglite, supportsCopyFromStdin } from "./programs/embedded/CopyFromStdinSupport.js"
+export { VerificationFailed } from "./programs/verify/VerifyError.js"
+export { runDemo } from "./programs/demo/Demo.js"
+export type { DemoOptions } from "./programs/demo/DemoOptions.js"
+export type { DemoSummary, PhaseReport, TableRows } from "./programs/demo/DemoSummary.js"
+export { renderDemo } from "./programs/demo/RenderDemo.js"
+export { status, type StatusFlags } from "./programs/status/Status.js"
+export type { StatusReport } from "./programs/status/StatusReport.js"
+export { renderStatusText } from "./programs/status/RenderStatus.js"
+export * as ModeConfig from "./runtime/config/ModeConfig.js"
+export * as Modes from "./runtime/modes/Mode.js"
+export type { Mode } from "./runtime/modes/Mode.js"
 export {
   type Database,
   type Databases,
@@ -77,12 +77,12 @@ export {
   type DatabaseSettings,
   modeLayer,
   modeRouter
-} from "./modes/DatabaseLayer.js"
-export { ShadowHealth, type ShadowHealthShape, type ShadowHealthSnapshot } from "./modes/ShadowHealth.js"
-export * as ShadowJournal from "./modes/ShadowJournal.js"
-export * as ShadowMetrics from "./modes/ShadowMetrics.js"
-export { defaultShadowOptions, type ShadowOptions } from "./modes/ShadowOptions.js"
-export { isTransient } from "./modes/TransientError.js"
+} from "./runtime/modes/DatabaseLayer.js"
+export { ShadowHealth, type ShadowHealthShape, type ShadowHealthSnapshot } from "./runtime/modes/ShadowHealth.js"
+export * as ShadowJournal from "./runtime/modes/ShadowJournal.js"
+export * as ShadowMetrics from "./runtime/modes/ShadowMetrics.js"
+export { defaultShadowOptions, type ShadowOptions } from "./runtime/modes/ShadowOptions.js"
+export { isTransient } from "./runtime/modes/TransientError.js"
 export {
   createDatabase,
   type DatabaseClient,
@@ -90,7 +90,7 @@ export {
   type MessageServiceClient,
   type QueryServiceClient,
   type UserProfileServiceClient
-} from "./facade/createDatabase.js"
+} from "./runtime/facade/createDatabase.js"
 export {
   defaultDatabase,
   disposeDatabase,
@@ -98,18 +98,18 @@ export {
   messageService,
   queryService,
   userProfileService
-} from "./facade/defaultDatabase.js"
-export { DatabaseConfigError, type Promised } from "./facade/Promised.js"
-export { applySchema, type SchemaSummary } from "./migration/data/ApplySchema.js"
-export { copyData, type CopyOptions } from "./migration/data/CopyData.js"
-export { exportData, type ExportOptions, type ExportSummary } from "./migration/data/ExportData.js"
-export { importData, loadExport, type ImportOptions } from "./migration/data/ImportData.js"
-export { verifyExport, type VerifiedExport } from "./migration/data/ExportReader.js"
-export { ExportMetadata, type ExportedTable } from "./migration/data/ExportFormat.js"
-export { conversionRules, convertCell, type ConversionRule } from "./migration/data/ConversionRules.js"
-export { defaultLoadSettings, type LoadSettings } from "./migration/data/LoadTables.js"
-export type { LoadSummary, TableLoadSummary, TableCounts } from "./migration/data/LoadSummary.js"
-export type { OnConflict } from "./migration/data/TableWriter.js"
+} from "./runtime/facade/defaultDatabase.js"
+export { DatabaseConfigError, type Promised } from "./runtime/facade/Promised.js"
+export { applySchema, type SchemaSummary } from "./programs/data/ApplySchema.js"
+export { copyData, type CopyOptions } from "./programs/data/CopyData.js"
+export { exportData, type ExportOptions, type ExportSummary } from "./programs/data/ExportData.js"
+export { importData, loadExport, type ImportOptions } from "./programs/data/ImportData.js"
+export { verifyExport, type VerifiedExport } from "./programs/data/ExportReader.js"
+export { ExportMetadata, type ExportedTable } from "./programs/data/ExportFormat.js"
+export { conversionRules, convertCell, type ConversionRule } from "./programs/data/ConversionRules.js"
+export { defaultLoadSettings, type LoadSettings } from "./programs/data/LoadTables.js"
+export type { LoadSummary, TableLoadSummary, TableCounts } from "./programs/data/LoadSummary.js"
+export type { OnConflict } from "./programs/data/TableWriter.js"
 export {
   type DataMigrationError,
   ExportInvalid,
@@ -117,6 +117,6 @@ export {
   OutputError,
   SourceError,
   UnknownTable
-} from "./migration/data/DataErrors.js"
-export { Progress, type ProgressShape, type TableProgress } from "./migration/data/Progress.js"
-export * as SqliteSource from "./migration/data/SqliteSource.js"
+} from "./programs/data/DataErrors.js"
+export { Progress, type ProgressShape, type TableProgress } from "./programs/data/Progress.js"
+export * as SqliteSource from "./programs/data/SqliteSource.js"

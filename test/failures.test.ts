@@ -1,12 +1,12 @@
 /** Database failures surface as one typed StoreError; multi-statement writes are all-or-nothing. */
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
-import { postgresOptions } from "../src/config/DatabaseConfig.js"
-import { postgresBackend, sqliteBackend } from "../src/layers/Backends.js"
-import * as PostgresDatabase from "../src/layers/PostgresDatabase.js"
-import * as SqliteDatabase from "../src/layers/SqliteDatabase.js"
-import { DocumentService } from "../src/services/DocumentService.js"
-import { IdGenerator } from "../src/services/IdGenerator.js"
+import { postgresOptions } from "../src/runtime/config/DatabaseConfig.js"
+import { postgresBackend, sqliteBackend } from "../src/runtime/layers/Backends.js"
+import * as PostgresDatabase from "../src/runtime/layers/PostgresDatabase.js"
+import * as SqliteDatabase from "../src/runtime/layers/SqliteDatabase.js"
+import { DocumentService } from "../src/runtime/services/DocumentService.js"
+import { IdGenerator } from "../src/runtime/services/IdGenerator.js"
 import { tempPostgres, tempSqlite } from "./support/TestDatabases.js"
 
 const rawSql = (statements: ReadonlyArray<string>) =>

@@ -9,8 +9,8 @@ import {
   LegacyGeneratorError,
   type LegacyDatabaseSummary,
   type LegacyQuirk
-} from "../src/legacy/LegacyDatabaseGenerator.js"
-import { legacyLateProfileColumns, legacySchemaSql, legacySchemaSqlEarly } from "../src/legacy/LegacySchema.js"
+} from "../src/testkit/LegacyDatabaseGenerator.js"
+import { legacyLateProfileColumns, legacySchemaSql, legacySchemaSqlEarly } from "../src/runtime/schema/LegacySchema.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "legacy-generator-"))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))

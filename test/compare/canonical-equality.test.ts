@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Option } from "effect"
-import { canonicalEquals, firstDifference, sortedById } from "../../src/compare/CanonicalEquality.js"
+import { canonicalEquals, firstDifference, sortedById } from "../../src/runtime/compare/CanonicalEquality.js"
 
 describe("canonical equality of read results", () => {
   it("objects compare by keys and values, not key order, at any depth", () => {

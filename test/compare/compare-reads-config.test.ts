@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Either, Layer } from "effect"
-import { compareReadsOptions } from "../../src/compare/CompareReadsConfig.js"
-import * as ReadComparison from "../../src/compare/ReadComparison.js"
+import { compareReadsOptions } from "../../src/runtime/compare/CompareReadsConfig.js"
+import * as ReadComparison from "../../src/runtime/compare/ReadComparison.js"
 
 const withEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))

@@ -6,12 +6,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, LogLevel, Redacted } from "effect"
 import Pg from "pg"
-import { copyLine } from "../../src/migration/data/CopyText.js"
-import { phases, runDemo } from "../../src/demo/Demo.js"
-import type { PhaseReport } from "../../src/demo/DemoSummary.js"
-import { decodeCopyText } from "../../src/migration/data/InsertFallback.js"
-import { PhaseFailed, runPhase } from "../../src/demo/Phase.js"
-import { renderPhase, renderVerdict } from "../../src/demo/RenderDemo.js"
+import { copyLine } from "../../src/programs/data/CopyText.js"
+import { phases, runDemo } from "../../src/programs/demo/Demo.js"
+import type { PhaseReport } from "../../src/programs/demo/DemoSummary.js"
+import { decodeCopyText } from "../../src/programs/data/InsertFallback.js"
+import { PhaseFailed, runPhase } from "../../src/programs/demo/Phase.js"
+import { renderPhase, renderVerdict } from "../../src/programs/demo/RenderDemo.js"
 import { adminUrl } from "../support/TestDatabases.js"
 
 const phaseIds = Object.values(phases).map((p) => p.id)

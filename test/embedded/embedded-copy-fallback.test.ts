@@ -1,6 +1,6 @@
 /**
  * `copy` and `import` into the embedded PGlite server, which cannot take COPY FROM STDIN: the copy engine learns
- * that on its own and loads the same COPY text as INSERTs (src/migration/data/InsertFallback.ts), with the
+ * that on its own and loads the same COPY text as INSERTs (src/programs/data/InsertFallback.ts), with the
  * default settings (deferred indexes) on the server's single connection. The result must be exactly what COPY
  * gives on a real PostgreSQL: the same rows, the same rejects for the same reasons, the same indexes. Rows
  * PostgreSQL itself refuses (a CHECK the legacy file did not enforce) sit in the middle of INSERT batches and must
@@ -11,15 +11,15 @@ import { Context, Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import type Pg from "pg"
-import { embeddedPostgresOptions, start } from "../../src/embedded/EmbeddedPostgres.js"
-import { supportsCopyFromStdin } from "../../src/embedded/CopyFromStdinSupport.js"
-import { tables } from "../../src/domain/Tables.js"
-import * as PostgresDatabase from "../../src/layers/PostgresDatabase.js"
-import { copyData } from "../../src/migration/data/CopyData.js"
-import { exportData } from "../../src/migration/data/ExportData.js"
-import { importData } from "../../src/migration/data/ImportData.js"
-import { isRowLevel, pgSession } from "../../src/migration/data/PgSession.js"
-import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
+import { embeddedPostgresOptions, start } from "../../src/programs/embedded/EmbeddedPostgres.js"
+import { supportsCopyFromStdin } from "../../src/programs/embedded/CopyFromStdinSupport.js"
+import { tables } from "../../src/runtime/domain/Tables.js"
+import * as PostgresDatabase from "../../src/runtime/layers/PostgresDatabase.js"
+import { copyData } from "../../src/programs/data/CopyData.js"
+import { exportData } from "../../src/programs/data/ExportData.js"
+import { importData } from "../../src/programs/data/ImportData.js"
+import { isRowLevel, pgSession } from "../../src/programs/data/PgSession.js"
+import * as SqliteSource from "../../src/programs/data/SqliteSource.js"
 import {
   copyLayers,
   dump,

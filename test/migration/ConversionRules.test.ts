@@ -1,14 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { decodeCell, encodeCell } from "../../src/migration/data/CellEncoding.js"
+import { decodeCell, encodeCell } from "../../src/programs/data/CellEncoding.js"
 import {
   type ConversionCounts,
   conversionRules,
   convertCell,
   Mismatch,
   type SqliteCell
-} from "../../src/migration/data/ConversionRules.js"
-import { copyLine } from "../../src/migration/data/CopyText.js"
-import type { ColumnKind } from "../../src/domain/Column.js"
+} from "../../src/programs/data/ConversionRules.js"
+import { copyLine } from "../../src/programs/data/CopyText.js"
+import type { ColumnKind } from "../../src/runtime/domain/Column.js"
 
 const convert = (kind: ColumnKind, value: SqliteCell) => {
   const counts: ConversionCounts = { sanitized: 0, invalidJson: 0 }

@@ -1,20 +1,20 @@
 /**
- * The INSERT fallback for servers without COPY FROM STDIN (src/migration/data/InsertFallback.ts), against the real
+ * The INSERT fallback for servers without COPY FROM STDIN (src/programs/data/InsertFallback.ts), against the real
  * PostgreSQL: the same COPY text loaded by COPY and by the fallback ends in the same values, statements stay
  * within the protocol's 65,535 parameters, the whole payload is atomic, and failures carry COPY's SQLSTATEs.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
-import * as PostgresDatabase from "../../src/layers/PostgresDatabase.js"
-import { copyLine } from "../../src/migration/data/CopyText.js"
+import * as PostgresDatabase from "../../src/runtime/layers/PostgresDatabase.js"
+import { copyLine } from "../../src/programs/data/CopyText.js"
 import {
   copyAsInserts,
   CopyTextInvalid,
   decodeCopyText,
   insertAtomically,
   maxParameters
-} from "../../src/migration/data/InsertFallback.js"
-import { isRowLevel, type PgSession, pgSession } from "../../src/migration/data/PgSession.js"
+} from "../../src/programs/data/InsertFallback.js"
+import { isRowLevel, type PgSession, pgSession } from "../../src/programs/data/PgSession.js"
 import { tempPostgres } from "../support/TestDatabases.js"
 
 const columns = `"id", "n", "r", "b", "j", "t"`

@@ -7,12 +7,12 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { legacyLateProfileColumns } from "../../src/legacy/LegacySchema.js"
-import { copyData } from "../../src/migration/data/CopyData.js"
-import { exportData } from "../../src/migration/data/ExportData.js"
-import { importData } from "../../src/migration/data/ImportData.js"
-import type { LoadSummary } from "../../src/migration/data/LoadSummary.js"
-import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
+import { legacyLateProfileColumns } from "../../src/runtime/schema/LegacySchema.js"
+import { copyData } from "../../src/programs/data/CopyData.js"
+import { exportData } from "../../src/programs/data/ExportData.js"
+import { importData } from "../../src/programs/data/ImportData.js"
+import type { LoadSummary } from "../../src/programs/data/LoadSummary.js"
+import * as SqliteSource from "../../src/programs/data/SqliteSource.js"
 import {
   copyLayers,
   dump,

@@ -6,13 +6,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer } from "effect"
 import { join } from "node:path"
-import * as SqliteDatabase from "../../src/layers/SqliteDatabase.js"
-import { applySchema } from "../../src/migration/data/ApplySchema.js"
-import { copyData } from "../../src/migration/data/CopyData.js"
-import { exportData } from "../../src/migration/data/ExportData.js"
-import { importData } from "../../src/migration/data/ImportData.js"
-import { Progress } from "../../src/migration/data/Progress.js"
-import * as SqliteSource from "../../src/migration/data/SqliteSource.js"
+import * as SqliteDatabase from "../../src/runtime/layers/SqliteDatabase.js"
+import { applySchema } from "../../src/programs/data/ApplySchema.js"
+import { copyData } from "../../src/programs/data/CopyData.js"
+import { exportData } from "../../src/programs/data/ExportData.js"
+import { importData } from "../../src/programs/data/ImportData.js"
+import { Progress } from "../../src/programs/data/Progress.js"
+import * as SqliteSource from "../../src/programs/data/SqliteSource.js"
 import {
   copyLayers,
   countRows,

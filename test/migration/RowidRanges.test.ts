@@ -1,6 +1,6 @@
 /** How copy splits a table into rowid ranges for parallel streams: disjoint, covering, about equal. */
 import { describe, expect, it } from "@effect/vitest"
-import { splitRowids } from "../../src/migration/data/SqliteSource.js"
+import { splitRowids } from "../../src/programs/data/SqliteSource.js"
 
 const min = -(2n ** 63n)
 const max = 2n ** 63n - 1n

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { join } from "node:path"
-import { copyData } from "../../src/migration/data/CopyData.js"
+import { copyData } from "../../src/programs/data/CopyData.js"
 import { copyLayers, countRows, dump, freshPostgres, legacyDatabase } from "./support/Fixtures.js"
 
 describe("loads sharing a pool", () => {

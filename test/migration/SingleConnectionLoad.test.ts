@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FiberRef, HashMap, HashSet, Logger, LogLevel } from "effect"
 import { join } from "node:path"
-import { copyData } from "../../src/migration/data/CopyData.js"
+import { copyData } from "../../src/programs/data/CopyData.js"
 import {
   copyLayers,
   deferredIndexRecords,

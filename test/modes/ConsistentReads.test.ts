@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import { DocumentService } from "../../src/services/DocumentService.js"
-import { MessageService } from "../../src/services/MessageService.js"
-import { PostgresStore } from "../../src/store/Store.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import { DocumentService } from "../../src/runtime/services/DocumentService.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { PostgresStore } from "../../src/runtime/store/Store.js"
 import {
   cutPostgres,
   freshDatabases,

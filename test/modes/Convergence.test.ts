@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import { MessageAnalyzer } from "../../src/services/MessageAnalyzer.js"
-import { MessageService } from "../../src/services/MessageService.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import { MessageAnalyzer } from "../../src/runtime/services/MessageAnalyzer.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { dumpTables, freshDatabases, mixedWorkload, modeOver, rowCounts } from "./support/ModeFixtures.js"
 
 describe("shadow modes converge", () => {

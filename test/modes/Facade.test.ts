@@ -6,17 +6,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import Pg from "pg"
-import { InvalidInput, NotFound } from "../../src/domain/Errors.js"
-import { createDatabase } from "../../src/facade/createDatabase.js"
+import { InvalidInput, NotFound } from "../../src/runtime/domain/Errors.js"
+import { createDatabase } from "../../src/runtime/facade/createDatabase.js"
 import {
   disposeDatabase,
   documentService,
   messageService,
   queryService,
   userProfileService
-} from "../../src/facade/defaultDatabase.js"
-import { DatabaseConfigError } from "../../src/facade/Promised.js"
-import * as Modes from "../../src/modes/Mode.js"
+} from "../../src/runtime/facade/defaultDatabase.js"
+import { DatabaseConfigError } from "../../src/runtime/facade/Promised.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
 import { freshDatabases, modeOver, postgresWriteControl } from "./support/ModeFixtures.js"
 

@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Config, ConfigProvider, Duration, Effect, Either, Layer, Logger, Option, Redacted } from "effect"
-import { postgresUrl } from "../../src/config/DatabaseConfig.js"
-import { migrationMode, readWithoutShadowMessage, selectMode, shadowOptions } from "../../src/config/ModeConfig.js"
-import { DatabaseLive } from "../../src/modes/DatabaseLayer.js"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import { defaultShadowOptions } from "../../src/modes/ShadowOptions.js"
-import { MessageService } from "../../src/services/MessageService.js"
+import { postgresUrl } from "../../src/runtime/config/DatabaseConfig.js"
+import { migrationMode, readWithoutShadowMessage, selectMode, shadowOptions } from "../../src/runtime/config/ModeConfig.js"
+import { DatabaseLive } from "../../src/runtime/modes/DatabaseLayer.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import { defaultShadowOptions } from "../../src/runtime/modes/ShadowOptions.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
 
 const withEnv = (env: Record<string, string>) =>

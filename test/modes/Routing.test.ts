@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import type { Message } from "../../src/domain/Message.js"
-import type { Mode } from "../../src/modes/Mode.js"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import { MessageService } from "../../src/services/MessageService.js"
-import { PostgresStore, SqliteStore } from "../../src/store/Store.js"
+import type { Message } from "../../src/runtime/domain/Message.js"
+import type { Mode } from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { PostgresStore, SqliteStore } from "../../src/runtime/store/Store.js"
 import { freshDatabases, modeOver, rowCounts, unique } from "./support/ModeFixtures.js"
 
 const plantedMessage = (id: string): Message => ({

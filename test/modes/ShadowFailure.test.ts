@@ -6,13 +6,13 @@
 import type { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import * as ShadowJournal from "../../src/modes/ShadowJournal.js"
-import { DocumentService } from "../../src/services/DocumentService.js"
-import { UserProfileService } from "../../src/services/UserProfileService.js"
-import { MessageService } from "../../src/services/MessageService.js"
-import { PostgresStore, SqliteStore } from "../../src/store/Store.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import * as ShadowJournal from "../../src/runtime/modes/ShadowJournal.js"
+import { DocumentService } from "../../src/runtime/services/DocumentService.js"
+import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { PostgresStore, SqliteStore } from "../../src/runtime/store/Store.js"
 import {
   cutPostgres,
   dumpTables,

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, Metric } from "effect"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import * as M from "../../src/modes/ShadowMetrics.js"
-import { MessageService } from "../../src/services/MessageService.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import * as M from "../../src/runtime/modes/ShadowMetrics.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { freshDatabases, modeOver, postgresWriteControl, testShadowOptions } from "./support/ModeFixtures.js"
 
 const counter = (metric: Metric.Metric.Counter<number>) => Effect.map(Metric.value(metric), (s) => s.count)

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import { StoreError } from "../../src/domain/Errors.js"
-import type { UserProfile } from "../../src/domain/UserProfile.js"
-import { userProfileColumns } from "../../src/domain/UserProfile.js"
-import type { WriteOp } from "../../src/domain/WriteOp.js"
-import * as ShadowJournal from "../../src/modes/ShadowJournal.js"
-import { PostgresStore } from "../../src/store/Store.js"
+import { StoreError } from "../../src/runtime/domain/Errors.js"
+import type { UserProfile } from "../../src/runtime/domain/UserProfile.js"
+import { userProfileColumns } from "../../src/runtime/domain/UserProfile.js"
+import type { WriteOp } from "../../src/runtime/domain/WriteOp.js"
+import * as ShadowJournal from "../../src/runtime/modes/ShadowJournal.js"
+import { PostgresStore } from "../../src/runtime/store/Store.js"
 import { controllableStore, freshDatabases, rawSql } from "./support/ModeFixtures.js"
 
 const profile = (userId: string): UserProfile => {

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
-import * as Modes from "../../src/modes/Mode.js"
-import { ShadowHealth } from "../../src/modes/ShadowHealth.js"
-import { MessageService } from "../../src/services/MessageService.js"
-import { UserProfileService } from "../../src/services/UserProfileService.js"
+import * as Modes from "../../src/runtime/modes/Mode.js"
+import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"
 import {
   dumpTables,
   freshDatabases,

@@ -5,13 +5,13 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Either, Exit, type Layer, Option, TestClock } from "effect"
-import type { StoreError } from "../../src/domain/Errors.js"
-import { userProfileColumns } from "../../src/domain/UserProfile.js"
-import type { Services } from "../../src/layers/Services.js"
-import { DocumentService } from "../../src/services/DocumentService.js"
-import { MessageService } from "../../src/services/MessageService.js"
-import { QueryService } from "../../src/services/QueryService.js"
-import { UserProfileService } from "../../src/services/UserProfileService.js"
+import type { StoreError } from "../../src/runtime/domain/Errors.js"
+import { userProfileColumns } from "../../src/runtime/domain/UserProfile.js"
+import type { Services } from "../../src/runtime/layers/Services.js"
+import { DocumentService } from "../../src/runtime/services/DocumentService.js"
+import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { QueryService } from "../../src/runtime/services/QueryService.js"
+import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"
 
 let counter = 0
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Pg from "pg"
-import type { PostgresOptions, SqliteOptions } from "../../src/config/DatabaseConfig.js"
+import type { PostgresOptions, SqliteOptions } from "../../src/runtime/config/DatabaseConfig.js"
 
 /** The server tests run against; the database in it is only used to create and drop per-test databases. */
 export const adminUrl = process.env["TEST_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"

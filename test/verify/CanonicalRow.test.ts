@@ -1,8 +1,8 @@
 /** The canonical row form: a row read from SQLite and the same row migrated to PostgreSQL compare equal. */
 import { describe, expect, it } from "@effect/vitest"
-import { documentsTable, messagesTable, queriesTable } from "../../src/domain/Tables.js"
-import { canonicalValue, differingColumns, rowChecksum } from "../../src/migration/verify/CanonicalRow.js"
-import { compareKeys } from "../../src/migration/verify/KeyOrder.js"
+import { documentsTable, messagesTable, queriesTable } from "../../src/runtime/domain/Tables.js"
+import { canonicalValue, differingColumns, rowChecksum } from "../../src/programs/verify/CanonicalRow.js"
+import { compareKeys } from "../../src/programs/verify/KeyOrder.js"
 
 const sqliteMessage = {
   id: "m-1",

@@ -3,24 +3,24 @@
  * repair tests: a SQLite file in a temp directory and a PostgreSQL database of its own.
  */
 import { Effect, Layer, Schema } from "effect"
-import type { Columns } from "../../src/domain/Column.js"
+import type { Columns } from "../../src/runtime/domain/Column.js"
 import {
   Document,
   DocumentCollaborator,
   documentCollaboratorColumns,
   documentColumns
-} from "../../src/domain/Document.js"
-import type { Backend } from "../../src/domain/Errors.js"
-import { Message, messageColumns } from "../../src/domain/Message.js"
-import { Query, queryColumns } from "../../src/domain/Query.js"
-import { UserAnalysisHistory, userAnalysisHistoryColumns } from "../../src/domain/UserAnalysisHistory.js"
-import { UserProfile, userProfileColumns } from "../../src/domain/UserProfile.js"
-import type { WriteOp } from "../../src/domain/WriteOp.js"
-import * as PostgresDatabase from "../../src/layers/PostgresDatabase.js"
-import * as SqliteDatabase from "../../src/layers/SqliteDatabase.js"
-import { databases } from "../../src/migration/verify/Databases.js"
-import type { VerifyOptions } from "../../src/migration/verify/VerifyOptions.js"
-import type { CheckName, VerifyReport } from "../../src/migration/verify/VerifyReport.js"
+} from "../../src/runtime/domain/Document.js"
+import type { Backend } from "../../src/runtime/domain/Errors.js"
+import { Message, messageColumns } from "../../src/runtime/domain/Message.js"
+import { Query, queryColumns } from "../../src/runtime/domain/Query.js"
+import { UserAnalysisHistory, userAnalysisHistoryColumns } from "../../src/runtime/domain/UserAnalysisHistory.js"
+import { UserProfile, userProfileColumns } from "../../src/runtime/domain/UserProfile.js"
+import type { WriteOp } from "../../src/runtime/domain/WriteOp.js"
+import * as PostgresDatabase from "../../src/runtime/layers/PostgresDatabase.js"
+import * as SqliteDatabase from "../../src/runtime/layers/SqliteDatabase.js"
+import { databases } from "../../src/programs/verify/Databases.js"
+import type { VerifyOptions } from "../../src/programs/verify/VerifyOptions.js"
+import type { CheckName, VerifyReport } from "../../src/programs/verify/VerifyReport.js"
 import { tempPostgres, tempSqlite } from "../support/TestDatabases.js"
 
 /** Both databases, fresh for each test that provides this layer. */

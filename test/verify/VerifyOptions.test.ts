@@ -1,7 +1,7 @@
 /** Verify's options: the primary follows the mode flags, and settings that would check nothing are refused. */
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either } from "effect"
-import { resolveVerifyOptions } from "../../src/migration/verify/VerifyOptions.js"
+import { resolveVerifyOptions } from "../../src/programs/verify/VerifyOptions.js"
 
 const withEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))

@@ -4,14 +4,14 @@
  * candidate stores that are slow, counted or broken, and a logger that keeps what was logged.
  */
 import { type Duration, Effect, FiberRef, HashMap, HashSet, Layer, Logger, type LogLevel, Ref } from "effect"
-import type { StoreError } from "../../../src/domain/Errors.js"
-import { interceptReads } from "../../../src/compare/ReadCall.js"
-import { ServicesLive } from "../../../src/layers/Services.js"
-import * as PostgresDatabase from "../../../src/layers/PostgresDatabase.js"
-import * as SqliteDatabase from "../../../src/layers/SqliteDatabase.js"
-import { PostgresStoreLive, SqliteStoreLive } from "../../../src/layers/StoreLayers.js"
-import { StoreRouter } from "../../../src/services/StoreRouter.js"
-import type { PostgresStore, SqliteStore, Store } from "../../../src/store/Store.js"
+import type { StoreError } from "../../../src/runtime/domain/Errors.js"
+import { interceptReads } from "../../../src/runtime/compare/ReadCall.js"
+import { ServicesLive } from "../../../src/runtime/layers/Services.js"
+import * as PostgresDatabase from "../../../src/runtime/layers/PostgresDatabase.js"
+import * as SqliteDatabase from "../../../src/runtime/layers/SqliteDatabase.js"
+import { PostgresStoreLive, SqliteStoreLive } from "../../../src/runtime/layers/StoreLayers.js"
+import { StoreRouter } from "../../../src/runtime/services/StoreRouter.js"
+import type { PostgresStore, SqliteStore, Store } from "../../../src/runtime/store/Store.js"
 import { tempPostgres, tempSqlite } from "../../support/TestDatabases.js"
 
 export type BothDatabases =

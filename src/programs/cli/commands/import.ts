@@ -1,0 +1,36 @@
+/** `omega-db import` (phase 3): an export directory into PostgreSQL, verified against its metadata first. */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { Effect } from "effect"
+import { defaultExportDir } from "../../data/ExportData.js"
+import { verifyExport } from "../../data/ExportReader.js"
+import { loadExport } from "../../data/ImportData.js"
+import { failOnRejects, loadOptions, loadSettings } from "../LoadOptions.js"
+import { postgresLayer, shared } from "../Options.js"
+import { printSummary, renderLoadSummary } from "../Output.js"
+import { TerminalProgressLive } from "../TerminalProgress.js"
+
+const options = {
+  ...shared,
+  ...loadOptions,
+  in: Options.text("in").pipe(Options.withDescription("the export directory"), Options.withDefault(defaultExportDir))
+}
+
+export const importCommand = Command.make("import", options, (flags) => {
+  const { tables, ...settings } = loadSettings(flags)
+  // The export is checked before PostgreSQL is even opened: a bad export writes nothing anywhere.
+  return verifyExport(flags.in, tables).pipe(
+    Effect.flatMap((verified) =>
+      loadExport(verified, settings).pipe(
+        Effect.provide(postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 })),
+        Effect.provide(TerminalProgressLive)
+      )
+    ),
+    Effect.tap((summary) => printSummary(summary, flags.json, renderLoadSummary)),
+    Effect.flatMap(failOnRejects)
+  )
+}).pipe(
+  Command.withDescription(
+    "Phase 3: load an export into PostgreSQL (JSON to JSONB, 0/1 to BOOLEAN, parents first); a rerun skips rows already there"
+  )
+)

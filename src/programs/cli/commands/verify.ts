@@ -1,0 +1,113 @@
+/** `omega-db verify`: the migration guide's success criteria as a checklist; exits non-zero when a check fails. */
+import { Command, Options } from "@effect/cli"
+import { Effect, Layer, Option } from "effect"
+import { renderVerifyText } from "../../verify/RenderVerifyReport.js"
+import { readShadowMetrics } from "../../verify/ShadowMetricsFile.js"
+import { verify } from "../../verify/Verify.js"
+import { VerificationFailed, type VerifyError } from "../../verify/VerifyError.js"
+import { defaultVerifyOptions, type VerifyOptions } from "../../verify/VerifyOptions.js"
+import type { VerifyReport } from "../../verify/VerifyReport.js"
+import { postgresLayer, type SharedOptions, shared, sqliteDatabaseLayer } from "../Options.js"
+import { printSummary } from "../Output.js"
+
+const d = defaultVerifyOptions
+
+/** The options verify and repair share. */
+export const verifyOptions = {
+  ...shared,
+  primary: Options.choice("primary", ["sqlite", "postgres"]).pipe(
+    Options.withDescription("the authoritative database (default: postgres if USE_POSTGRES_PRIMARY=true, else sqlite)"),
+    Options.optional
+  ),
+  rejects: Options.text("rejects").pipe(
+    Options.withDescription(
+      "recorded rejects (a JSON Lines file such as the copy's migration-rejects.jsonl, or a directory of them): " +
+        "listed as explained differences"
+    ),
+    Options.optional
+  ),
+  shadowMetrics: Options.text("shadow-metrics").pipe(
+    Options.withDescription("the bot's shadow health snapshot (JSON), to check the shadow write failure rate"),
+    Options.optional
+  ),
+  sampleKeys: Options.integer("sample-keys").pipe(
+    Options.withDescription("differing keys named per table and kind"),
+    Options.withDefault(d.sampleKeys)
+  ),
+  pageSize: Options.integer("page-size").pipe(
+    Options.withDescription("rows per key range when comparing tables"),
+    Options.withDefault(d.pageSize)
+  ),
+  latencyRuns: Options.integer("latency-runs").pipe(
+    Options.withDescription("runs of each read query for the p95"),
+    Options.withDefault(d.latencyRuns)
+  ),
+  latencyTarget: Options.integer("latency-target-ms").pipe(
+    Options.withDescription("the p95 each read query must stay under"),
+    Options.withDefault(d.latencyThresholdMs)
+  ),
+  searchWords: Options.text("search-word").pipe(
+    Options.withDescription("a word to search on both databases besides the sampled ones (repeatable)"),
+    Options.repeated
+  ),
+  searchSamples: Options.integer("search-samples").pipe(
+    Options.withDescription("words sampled from the messages and searched on both databases"),
+    Options.withDefault(d.searchSamples)
+  )
+} as const
+
+export interface VerifyFlags extends SharedOptions {
+  readonly primary: Option.Option<"sqlite" | "postgres">
+  readonly rejects: Option.Option<string>
+  readonly shadowMetrics: Option.Option<string>
+  readonly sampleKeys: number
+  readonly pageSize: number
+  readonly latencyRuns: number
+  readonly latencyTarget: number
+  readonly searchSamples: number
+  readonly searchWords: ReadonlyArray<string>
+}
+
+export const verifySettings = (flags: VerifyFlags): Effect.Effect<Partial<VerifyOptions>, VerifyError> =>
+  Effect.gen(function* () {
+    const shadowMetrics = Option.isSome(flags.shadowMetrics)
+      ? yield* readShadowMetrics(flags.shadowMetrics.value)
+      : undefined
+    return {
+      primary: Option.getOrUndefined(flags.primary),
+      rejectsPath: Option.getOrUndefined(flags.rejects),
+      shadowMetrics,
+      sampleKeys: flags.sampleKeys,
+      pageSize: flags.pageSize,
+      latencyRuns: flags.latencyRuns,
+      latencyThresholdMs: flags.latencyTarget,
+      searchSamples: flags.searchSamples,
+      searchWords: flags.searchWords
+    }
+  })
+
+/** Both databases as they are: verify and repair never migrate a schema (a pending migration is a finding). */
+export const bothDatabases = (flags: SharedOptions) =>
+  Layer.merge(sqliteDatabaseLayer(flags, { migrate: false }), postgresLayer(flags, { migrate: false }))
+
+/** After the report is printed: fail when a check failed, so the exit code tells scripts. */
+export const failOnFailedChecks = (report: VerifyReport) =>
+  report.ok
+    ? Effect.void
+    : Effect.fail(
+        new VerificationFailed({ failed: report.checks.filter((c) => c.status === "fail").map((c) => c.name) })
+      )
+
+export const verifyCommand = Command.make("verify", verifyOptions, (flags) =>
+  verifySettings(flags).pipe(
+    Effect.flatMap(verify),
+    Effect.provide(bothDatabases(flags)),
+    Effect.tap((report) => printSummary(report, flags.json, renderVerifyText)),
+    Effect.flatMap(failOnFailedChecks)
+  )
+).pipe(
+  Command.withDescription(
+    "Check the guide's success criteria on both databases (tables, counts, row checksums, shadow journal, " +
+      "latency, search, JSONB, foreign keys, query plans); exits non-zero if any check fails"
+  )
+)

@@ -1,0 +1,32 @@
+/**
+ * Repairs SQLite's full-text index when verify's FTS inspection finds it broken: the triggers are recreated in
+ * the 'delete'-command form (what schema migration 1 installs) and the index is rebuilt from the messages table
+ * once, in one transaction. Nothing is touched when the index is intact: a rebuild rewrites the whole index.
+ */
+import type { SqlError } from "@effect/sql"
+import { Effect } from "effect"
+import { ftsTriggersSql } from "../../runtime/schema/SqliteMigrations.js"
+import { inspectSqliteFts } from "../verify/checks/SearchCheck.js"
+import type { Databases } from "../verify/Databases.js"
+import type { FtsRepairReport } from "./RepairReport.js"
+
+/** The legacy FTS5 table, in case it went missing altogether. */
+const ftsTableSql = `CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+  message_content, tool_name, username, content='messages', content_rowid='rowid'
+)`
+
+export const repairFts = (db: Databases, dryRun: boolean): Effect.Effect<FtsRepairReport, SqlError.SqlError> =>
+  Effect.gen(function* () {
+    const { problems } = yield* inspectSqliteFts(db.sqlite)
+    if (problems.length === 0 || dryRun) return { problems, repaired: false }
+    const sql = db.sqlite
+    yield* Effect.gen(function* () {
+      yield* sql.unsafe(ftsTableSql)
+      for (const trigger of ["messages_fts_delete", "messages_fts_insert", "messages_fts_update"]) {
+        yield* sql.unsafe(`DROP TRIGGER IF EXISTS ${trigger}`)
+      }
+      for (const statement of ftsTriggersSql) yield* sql.unsafe(statement)
+      yield* sql.unsafe(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')`)
+    }).pipe(sql.withTransaction)
+    return { problems, repaired: true }
+  })

@@ -1,0 +1,95 @@
+/** The status report as an operator reads it: one labelled line per fact, rows side by side. */
+import { renderTable } from "../cli/Output.js"
+import { tables } from "../../runtime/domain/Tables.js"
+import type { DatabaseState, JournalStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
+
+const label = (name: string) => name.padEnd(12)
+const indent = " ".repeat(12)
+
+const migrations = (state: DatabaseState) => {
+  const all = state.appliedMigrations.length + state.pendingMigrations.length
+  const pending = state.pendingMigrations.length > 0 ? ` (pending: ${state.pendingMigrations.join(", ")})` : ""
+  return `migrations ${state.appliedMigrations.length}/${all} applied${pending}`
+}
+
+const sqliteLine = (sqlite: SqliteStatus): string => {
+  const where = `${sqlite.path} (${sqlite.source === "default" ? "default path" : sqlite.source})`
+  switch (sqlite.state) {
+    case "missing":
+      return `${where}: no database there (set SQLITE_PATH or pass --sqlite)`
+    case "unreadable":
+      return `${where}: cannot be read: ${sqlite.problem}`
+    case "ok": {
+      const db = sqlite.database
+      if (db.missingTables.length === tables.length) return `${where}: none of the bot's tables`
+      const form = db.form === null ? "not the bot's schema" : `${db.form} legacy form`
+      const upgraded = db.appliedMigrations.length === 0 ? "not upgraded yet" : migrations(db)
+      return `${where}: ${form}, ${upgraded}`
+    }
+  }
+}
+
+const postgresLine = (postgres: PostgresStatus): string => {
+  switch (postgres.state) {
+    case "not-configured":
+      return "not configured (set POSTGRES_URL, DATABASE_PUBLIC_URL or DATABASE_URL, or pass --postgres)"
+    case "invalid-config":
+      return `invalid settings: ${postgres.problem}`
+    case "unreachable":
+      return `${postgres.target} (${postgres.source}): unreachable: ${postgres.problem}`
+    case "unreadable":
+      return `${postgres.target} (${postgres.source}): connected, but cannot be read: ${postgres.problem}`
+    case "ok": {
+      const db = postgres.database
+      const schema = db.missingTables.length === tables.length ? "no tables yet (run omega-db schema)" : migrations(db)
+      return `${postgres.target} (${postgres.source}): ${postgres.server}, ${schema}`
+    }
+  }
+}
+
+const journalLine = (journal: JournalStatus): string => {
+  if (journal.waiting === null) return "none to read (no reachable database has a journal yet)"
+  if (journal.waiting === 0) return "empty: no shadow writes waiting"
+  return (
+    `${journal.waiting} shadow writes waiting (${journal.toPostgres} for PostgreSQL, ${journal.toSqlite} for SQLite): ` +
+    "replay with omega-db repair"
+  )
+}
+
+const rowsTable = (report: StatusReport): ReadonlyArray<string> => {
+  const sqlite = report.sqlite.state === "ok" ? report.sqlite.database.rows : undefined
+  const postgres = report.postgres.state === "ok" ? report.postgres.database.rows : undefined
+  const anyTable = [sqlite, postgres].some((rows) => rows !== undefined && Object.keys(rows).length > 0)
+  if (!anyTable) return []
+  const cell = (rows: Partial<Record<string, number>> | undefined, table: string) =>
+    rows === undefined ? "-" : (rows[table] ?? "no table")
+  const table = renderTable(
+    ["table", "sqlite", "postgres"],
+    tables.map((t) => [t.name, cell(sqlite, t.name), cell(postgres, t.name)])
+  )
+  return table.split("\n").map((line, i) => (i === 0 ? `${label("Rows")}${line}` : `${indent}${line}`))
+}
+
+export const renderStatusText = (report: StatusReport): string => {
+  const width = Math.max(...report.variables.map((v) => v.name.length))
+  const mode = report.mode.valid
+    ? [`${label("Mode")}${report.mode.description}`, `${indent}${report.mode.guidePhase}`]
+    : [`${label("Mode")}INVALID: ${report.mode.problem}`]
+  const variables = report.variables.flatMap((v) => {
+    const value = v.value === null ? "(unset)" : JSON.stringify(v.value)
+    const problem = v.problem === null ? "" : `  INVALID: ${v.problem}`
+    return [`  ${v.name.padEnd(width)} = ${value}${problem}`, `    ${v.meaning}`]
+  })
+  return [
+    ...mode,
+    "Variables",
+    ...variables,
+    "",
+    `${label("SQLite")}${sqliteLine(report.sqlite)}`,
+    `${label("PostgreSQL")}${postgresLine(report.postgres)}`,
+    ...rowsTable(report),
+    `${label("Journal")}${journalLine(report.journal)}`,
+    `${label("Migration")}${report.migration.stage}`,
+    ...(report.migration.next === null ? [] : [`${label("Next")}${report.migration.next}`])
+  ].join("\n")
+}

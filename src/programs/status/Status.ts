@@ -1,0 +1,145 @@
+/**
+ * `status`: what the current environment selects and what the two databases hold, gathered without changing
+ * anything and without failing. A database that is missing, unreachable or unreadable is a line of the report,
+ * so status is the command to run when something is wrong. Command-line values go in front of the
+ * configuration, as for the other commands.
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import type { SqlClient } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
+import * as fs from "node:fs"
+import { postgresOptions, postgresUrl, sqlitePath } from "../../runtime/config/DatabaseConfig.js"
+import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
+import { describeCause, describeError } from "../verify/Describe.js"
+import { configMessage } from "./ConfigMessage.js"
+import { readDatabaseState } from "./DatabaseState.js"
+import { migrationStage } from "./MigrationStage.js"
+import { readModeStatus } from "./ModeStatus.js"
+import type { JournalStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
+
+export interface StatusFlags {
+  readonly sqlite: Option.Option<string>
+  readonly postgres: Option.Option<Redacted.Redacted>
+}
+
+/** Status waits this long at most for PostgreSQL to answer, whatever the configured connect timeout. */
+const connectTimeoutCapMs = 5000
+
+/** Runs `effect` with the command-line values in front of the current configuration. */
+const withFlags =
+  (flags: StatusFlags) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+    const given = new Map<string, string>()
+    if (Option.isSome(flags.sqlite)) given.set("SQLITE_PATH", flags.sqlite.value)
+    if (Option.isSome(flags.postgres)) given.set("POSTGRES_URL", Redacted.value(flags.postgres.value))
+    return Effect.configProviderWith((current) =>
+      Effect.withConfigProvider(effect, ConfigProvider.fromMap(given).pipe(ConfigProvider.orElse(() => current)))
+    )
+  }
+
+/** Which variable a value came from: the first of `names` that is set. */
+const firstSet = (names: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    for (const name of names) {
+      const value = yield* Effect.option(Config.string(name))
+      if (Option.isSome(value)) return Option.some(name)
+    }
+    return Option.none<string>()
+  })
+
+/** host:port/database, never the credentials. */
+export const targetOf = (url: Redacted.Redacted): string => {
+  try {
+    const parsed = new URL(Redacted.value(url))
+    return `${parsed.host}${parsed.pathname}`
+  } catch {
+    return "(a URL that does not parse)"
+  }
+}
+
+const sqliteStatus = (flags: StatusFlags): Effect.Effect<SqliteStatus> =>
+  Effect.gen(function* () {
+    const path = yield* Effect.orElseSucceed(sqlitePath, () => "./data/omega.db")
+    const source = Option.isSome(flags.sqlite)
+      ? "--sqlite"
+      : Option.getOrElse(yield* firstSet(["SQLITE_PATH"]), () => "default")
+    // Status must never create the database it reports on, which opening a missing path would do.
+    if (!fs.existsSync(path)) return { state: "missing", path, source } as const
+    const read = Effect.gen(function* () {
+      const sql: SqlClient.SqlClient = yield* SqliteClient.make({ filename: path, readonly: true, disableWAL: true })
+      return yield* readDatabaseState(sql, "sqlite")
+    }).pipe(Effect.scoped, Effect.provide(Reactivity.layer))
+    return yield* read.pipe(
+      Effect.map((database): SqliteStatus => ({ state: "ok", path, source, database })),
+      Effect.catchAllCause((cause) =>
+        Effect.succeed<SqliteStatus>({ state: "unreadable", path, source, problem: describeCause(cause) })
+      )
+    )
+  })
+
+const postgresStatus = (flags: StatusFlags): Effect.Effect<PostgresStatus> =>
+  Effect.gen(function* () {
+    const url = yield* Effect.either(postgresUrl)
+    if (Either.isLeft(url)) return { state: "invalid-config", problem: configMessage(url.left) } as const
+    if (Option.isNone(url.right)) return { state: "not-configured" } as const
+    const target = targetOf(url.right.value)
+    const source = Option.isSome(flags.postgres)
+      ? "--postgres"
+      : Option.getOrElse(yield* firstSet(["POSTGRES_URL", "DATABASE_PUBLIC_URL", "DATABASE_URL"]), () => "?")
+    const options = yield* Effect.either(postgresOptions)
+    if (Either.isLeft(options)) return { state: "invalid-config", problem: configMessage(options.left) } as const
+    const open = PostgresDatabase.makePostgresDatabase({
+      ...options.right,
+      poolSize: 1,
+      connectTimeoutMs: Math.min(options.right.connectTimeoutMs, connectTimeoutCapMs),
+      migrate: false
+    }).pipe(Effect.provide(Reactivity.layer))
+    return yield* Effect.scoped(
+      Effect.matchEffect(open, {
+        onFailure: (error) =>
+          Effect.succeed<PostgresStatus>({ state: "unreachable", target, source, problem: describeError(error) }),
+        onSuccess: ({ sql }) =>
+          Effect.gen(function* () {
+            const version = yield* sql<{ version: string }>`SELECT version() AS version`
+            const database = yield* readDatabaseState(sql, "postgres")
+            const server = (version[0]?.version ?? "").split(" on ")[0] ?? ""
+            return { state: "ok", target, source, server, database } satisfies PostgresStatus
+          }).pipe(
+            Effect.catchAllCause((cause) =>
+              Effect.succeed<PostgresStatus>({ state: "unreadable", target, source, problem: describeCause(cause) })
+            )
+          )
+      })
+    )
+  })
+
+const journalOf = (sqlite: SqliteStatus, postgres: PostgresStatus): JournalStatus => {
+  const journals = [
+    sqlite.state === "ok" ? sqlite.database.journal : null,
+    postgres.state === "ok" ? postgres.database.journal : null
+  ].filter((j) => j !== null)
+  const toPostgres = journals.reduce((n, j) => n + j.postgres, 0)
+  const toSqlite = journals.reduce((n, j) => n + j.sqlite, 0)
+  return { waiting: journals.length === 0 ? null : toPostgres + toSqlite, toPostgres, toSqlite }
+}
+
+/** The status report, from the current configuration with `flags` in front. Never fails. */
+export const status = (flags: StatusFlags): Effect.Effect<StatusReport> =>
+  withFlags(flags)(
+    Effect.gen(function* () {
+      const { mode, variables } = yield* readModeStatus
+      const [sqlite, postgres] = yield* Effect.all([sqliteStatus(flags), postgresStatus(flags)], {
+        concurrency: 2
+      })
+      const journal = journalOf(sqlite, postgres)
+      return {
+        mode,
+        variables,
+        sqlite,
+        postgres,
+        journal,
+        migration: migrationStage({ mode, sqlite, postgres, journal })
+      }
+    })
+  )

@@ -1,0 +1,28 @@
+/** Runs a dialect's schema migrations through @effect/sql's Migrator (one transaction; locked on PostgreSQL). */
+import { Migrator, type SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { type Backend, StoreError } from "../domain/Errors.js"
+import { postgresMigrations } from "./PostgresMigrations.js"
+import { sqliteMigrations } from "./SqliteMigrations.js"
+
+export const migrationsTable = "effect_sql_migrations"
+
+const migrator = Migrator.make({})
+
+export const migrationsOf = (backend: Backend) => (backend === "sqlite" ? sqliteMigrations : postgresMigrations)
+
+/** Applies the pending migrations; returns the ones that ran (empty when the schema was current). */
+export const runSchemaMigrations = (
+  backend: Backend
+): Effect.Effect<ReadonlyArray<readonly [id: number, name: string]>, StoreError, SqlClient.SqlClient> =>
+  migrator({ loader: Migrator.fromRecord(migrationsOf(backend)), table: migrationsTable }).pipe(
+    Effect.mapError(
+      (cause) =>
+        new StoreError({
+          backend,
+          operation: "migrate schema",
+          message: `${backend} schema migration failed: ${cause.message}`,
+          cause
+        })
+    )
+  )
