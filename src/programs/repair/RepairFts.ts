@@ -1,11 +1,12 @@
 /**
  * Repairs SQLite's full-text index when verify's FTS inspection finds it broken: the triggers are recreated in
- * the 'delete'-command form (what schema migration 1 installs) and the index is rebuilt from the messages table
- * once, in one transaction. Nothing is touched when the index is intact: a rebuild rewrites the whole index.
+ * the 'delete'-command form the current schema expects (CurrentSchema.ts) and the index is rebuilt from the
+ * messages table once, in one transaction. Nothing is touched when the index is intact: a rebuild rewrites the
+ * whole index.
  */
 import type { SqlError } from "@effect/sql"
 import { Effect } from "effect"
-import { ftsTriggersSql } from "../../runtime/schema/SqliteMigrations.js"
+import { sqliteFtsTriggerNames, sqliteFtsTriggers } from "../../runtime/schema/CurrentSchema.js"
 import { inspectSqliteFts } from "../verify/checks/SearchCheck.js"
 import type { Databases } from "../verify/Databases.js"
 import type { FtsRepairReport } from "./RepairReport.js"
@@ -22,10 +23,8 @@ export const repairFts = (db: Databases, dryRun: boolean): Effect.Effect<FtsRepa
     const sql = db.sqlite
     yield* Effect.gen(function* () {
       yield* sql.unsafe(ftsTableSql)
-      for (const trigger of ["messages_fts_delete", "messages_fts_insert", "messages_fts_update"]) {
-        yield* sql.unsafe(`DROP TRIGGER IF EXISTS ${trigger}`)
-      }
-      for (const statement of ftsTriggersSql) yield* sql.unsafe(statement)
+      for (const trigger of sqliteFtsTriggerNames) yield* sql.unsafe(`DROP TRIGGER IF EXISTS ${trigger}`)
+      for (const statement of sqliteFtsTriggers) yield* sql.unsafe(statement)
       yield* sql.unsafe(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')`)
     }).pipe(sql.withTransaction)
     return { problems, repaired: true }

@@ -1,7 +1,7 @@
 /**
- * The six tables as data: columns, key, parent, and the legacy defaults. The PostgreSQL DDL, the migration
- * programs (export, import, copy, verify, repair) and the row codecs all read this registry, so adding a column
- * is one edit.
+ * The six tables as data: columns, key, parent, and the legacy defaults. The migration programs (export, import,
+ * copy, verify, repair) and the row codecs all read this registry. The schema migrations do not: they are frozen
+ * SQL (src/runtime/schema), so adding a column here also takes a new schema migration that adds it.
  */
 import type { Columns } from "./Column.js"
 import type { TableNameSchema } from "./TableName.js"

@@ -1,6 +1,9 @@
-/** Runs a dialect's schema migrations through @effect/sql's Migrator (one transaction; locked on PostgreSQL). */
+/**
+ * Runs a dialect's schema migrations through @effect/sql's Migrator (one transaction; locked on PostgreSQL). The
+ * migrations are frozen text (FrozenMigration.ts): what ran on a database is never edited, only appended to.
+ */
 import { Migrator, type SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Record } from "effect"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import { postgresMigrations } from "./PostgresMigrations.js"
 import { sqliteMigrations } from "./SqliteMigrations.js"
@@ -15,7 +18,10 @@ export const migrationsOf = (backend: Backend) => (backend === "sqlite" ? sqlite
 export const runSchemaMigrations = (
   backend: Backend
 ): Effect.Effect<ReadonlyArray<readonly [id: number, name: string]>, StoreError, SqlClient.SqlClient> =>
-  migrator({ loader: Migrator.fromRecord(migrationsOf(backend)), table: migrationsTable }).pipe(
+  migrator({
+    loader: Migrator.fromRecord(Record.map(migrationsOf(backend), (migration) => migration.run)),
+    table: migrationsTable
+  }).pipe(
     Effect.mapError(
       (cause) =>
         new StoreError({
