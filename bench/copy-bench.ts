@@ -9,8 +9,8 @@
  *   npx tsx bench/copy-bench.ts [--sizes 200000,2000000] [--runs 2] [--indexes deferred|kept|both]
  *                               [--only copy,export+import,pgloader,floor]
  *
- * omega-db runs as `node node_modules/.cache/omega-db/omega-db.mjs`: the bundle that `npx omega-db` builds on
- * its first run and then imports (bin/omega-db.js), the same code, built once before timing.
+ * omega-db runs as `node dist/programs/cli/main.js`, the compiled CLI that `bin/omega-db.js` imports, built once
+ * (`npm run build`) before timing.
  *
  * Databases are generated once (legacy schema, full form, no quirks: every contender must load every row) and
  * cached in bench/.data/. Each run of each contender gets a fresh PostgreSQL database; runs are interleaved and
@@ -176,13 +176,8 @@ interface Contender {
   readonly run: (db: string, url: string, mode: "deferred" | "kept") => Promise<Measured>
 }
 
-/**
- * The bundle bin/omega-db.js builds on its first run and imports on every later run, copied beside it (so its
- * packages resolve) and run directly: sources edited while the benchmark runs would otherwise make the bin
- * rebuild it in the middle of a timing.
- */
-const bundleDir = path.join(root, "node_modules", ".cache", "omega-db")
-const omega = path.join(bundleDir, `bench-${process.pid}.mjs`)
+/** The compiled CLI, run directly (the bin only adds a check that dist/ exists). */
+const omega = path.join(root, "dist", "programs", "cli", "main.js")
 const has = (tool: string) => {
   try {
     execFileSync("which", [tool], { stdio: "ignore" })
@@ -334,10 +329,9 @@ interface Result {
 const results: Array<Result> = []
 
 const main = async () => {
-  // The first run of omega-db bundles the CLI; do it before timing anything.
-  execFileSync(process.execPath, [path.join(root, "bin", "omega-db.js"), "--version"], { stdio: "ignore" })
+  // Compile the CLI once, before timing anything.
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" })
   postmasterPid = await findPostmaster()
-  fs.copyFileSync(path.join(bundleDir, "omega-db.mjs"), omega)
   for (const size of sizes) {
     const db = await legacyPath(size)
     const expected = sourceCounts(db)

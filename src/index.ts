@@ -1,6 +1,8 @@
 /**
- * @repo/database: the bot's data layer. Services (messages, queries, documents, user profiles) over SQLite or
- * PostgreSQL, the migration modes between them, and the migration programs.
+ * @repo/database: what runs inside the bot. The four services (messages, queries, documents, user profiles) over
+ * SQLite or PostgreSQL, the migration modes between them, their configuration and the Promise facade. The offline
+ * programs live behind their own entry points ("@repo/database/migrate", "@repo/database/demo"), so importing this
+ * one loads no CLI, no embedded server and no generator.
  */
 export * from "./runtime/domain/Column.js"
 export * from "./runtime/domain/Document.js"
@@ -28,21 +30,6 @@ export { StoreRouter } from "./runtime/services/StoreRouter.js"
 export { UserProfileService } from "./runtime/services/UserProfileService.js"
 export { PostgresStore, SqliteStore, type Store } from "./runtime/store/Store.js"
 export { runSchemaMigrations } from "./runtime/schema/runSchemaMigrations.js"
-export { verify } from "./programs/verify/Verify.js"
-export type { CheckName, CheckResult, CheckStatus, VerifyReport } from "./programs/verify/VerifyReport.js"
-export {
-  defaultVerifyOptions,
-  primaryFromEnv,
-  type ShadowMetricsSnapshot,
-  type VerifyOptions
-} from "./programs/verify/VerifyOptions.js"
-export { readShadowMetrics } from "./programs/verify/ShadowMetricsFile.js"
-export { VerifyError } from "./programs/verify/VerifyError.js"
-export { renderVerifyJson, renderVerifyText } from "./programs/verify/RenderVerifyReport.js"
-export { repair } from "./programs/repair/Repair.js"
-export type { RepairOptions } from "./programs/repair/RepairOptions.js"
-export type { RepairReport } from "./programs/repair/RepairReport.js"
-export { renderRepairJson, renderRepairText } from "./programs/repair/RenderRepairReport.js"
 export * as ReadComparison from "./runtime/compare/ReadComparison.js"
 export { compareReads, type CompareReadsSettings } from "./runtime/compare/CompareReads.js"
 export { type CompareReadsOptions, compareReadsOptions } from "./runtime/compare/CompareReadsConfig.js"
@@ -55,17 +42,6 @@ export {
   type CompareReadsSnapshot
 } from "./runtime/compare/CompareReadsMetrics.js"
 export { interceptReads, type ReadCall, type ReadOperation } from "./runtime/compare/ReadCall.js"
-export * as EmbeddedPostgres from "./programs/embedded/EmbeddedPostgres.js"
-export { postgresOrEmbedded, type PostgresTarget } from "./programs/embedded/PostgresOrEmbedded.js"
-export { isPglite, supportsCopyFromStdin } from "./programs/embedded/CopyFromStdinSupport.js"
-export { VerificationFailed } from "./programs/verify/VerifyError.js"
-export { runDemo } from "./programs/demo/Demo.js"
-export type { DemoOptions } from "./programs/demo/DemoOptions.js"
-export type { DemoSummary, PhaseReport, TableRows } from "./programs/demo/DemoSummary.js"
-export { renderDemo } from "./programs/demo/RenderDemo.js"
-export { status, type StatusFlags } from "./programs/status/Status.js"
-export type { StatusReport } from "./programs/status/StatusReport.js"
-export { renderStatusText } from "./programs/status/RenderStatus.js"
 export * as ModeConfig from "./runtime/config/ModeConfig.js"
 export * as Modes from "./runtime/modes/Mode.js"
 export type { Mode } from "./runtime/modes/Mode.js"
@@ -100,23 +76,3 @@ export {
   userProfileService
 } from "./runtime/facade/defaultDatabase.js"
 export { DatabaseConfigError, type Promised } from "./runtime/facade/Promised.js"
-export { applySchema, type SchemaSummary } from "./programs/data/ApplySchema.js"
-export { copyData, type CopyOptions } from "./programs/data/CopyData.js"
-export { exportData, type ExportOptions, type ExportSummary } from "./programs/data/ExportData.js"
-export { importData, loadExport, type ImportOptions } from "./programs/data/ImportData.js"
-export { verifyExport, type VerifiedExport } from "./programs/data/ExportReader.js"
-export { ExportMetadata, type ExportedTable } from "./programs/data/ExportFormat.js"
-export { conversionRules, convertCell, type ConversionRule } from "./programs/data/ConversionRules.js"
-export { defaultLoadSettings, type LoadSettings } from "./programs/data/LoadTables.js"
-export type { LoadSummary, TableLoadSummary, TableCounts } from "./programs/data/LoadSummary.js"
-export type { OnConflict } from "./programs/data/TableWriter.js"
-export {
-  type DataMigrationError,
-  ExportInvalid,
-  LoadError,
-  OutputError,
-  SourceError,
-  UnknownTable
-} from "./programs/data/DataErrors.js"
-export { Progress, type ProgressShape, type TableProgress } from "./programs/data/Progress.js"
-export * as SqliteSource from "./programs/data/SqliteSource.js"
