@@ -10,6 +10,7 @@ import { type Backend, StoreError } from "../domain/Errors.js"
 import { messagesTable, queriesTable, type Table } from "../domain/Tables.js"
 import type { WriteOp } from "../domain/WriteOp.js"
 import { encodeRow } from "../store/RowCodec.js"
+import { upsertOnId } from "../store/UpsertClause.js"
 
 export type BatchInsertOp = Extract<WriteOp, { _tag: "InsertMessage" | "InsertQuery" }>
 
@@ -23,13 +24,7 @@ export type InsertMany = (ops: ReadonlyArray<BatchInsertOp>) => Effect.Effect<Re
 const maxRows = 500
 
 export const makeInsertMany = (sql: SqlClient.SqlClient, backend: Backend): InsertMany => {
-  const upsert = (table: Table) =>
-    sql.literal(
-      `ON CONFLICT (id) DO UPDATE SET ${Object.keys(table.columns)
-        .filter((c) => c !== "id")
-        .map((c) => `"${c}" = excluded."${c}"`)
-        .join(", ")}`
-    )
+  const upsert = (table: Table) => upsertOnId(sql, Object.keys(table.columns))
   const clauses = { messages: upsert(messagesTable), queries: upsert(queriesTable) }
 
   const insertChunk = (table: Table, rows: ReadonlyArray<Record<string, unknown>>) =>

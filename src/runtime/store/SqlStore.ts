@@ -27,6 +27,7 @@ import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
 import type { ApplyOptions, Store } from "./Store.js"
+import { upsertOnId } from "./UpsertClause.js"
 
 /** The expression the PostgreSQL GIN index is built on; queries must repeat it exactly to use the index. */
 export const pgSearchVector =
@@ -72,22 +73,10 @@ export const makeSqlStore = (backend: Backend) =>
 
     const encode = (columns: Columns, row: Readonly<Record<string, unknown>>) => encodeRow(columns, row, backend)
 
-    /** `ON CONFLICT (id) DO UPDATE SET` every other column: replaying an insert converges on the same row. */
-    const upsertClause = (row: DbRow) => {
-      const assignments = Object.keys(row)
-        .filter((c) => c !== "id")
-        .map((c) => `"${c}" = excluded."${c}"`)
-      return sql.literal(
-        assignments.length === 0
-          ? "ON CONFLICT (id) DO NOTHING"
-          : `ON CONFLICT (id) DO UPDATE SET ${assignments.join(", ")}`
-      )
-    }
-
     const insertRow = (table: Table, row: Readonly<Record<string, unknown>>, asReplica: boolean) => {
       const encoded = encode(table.columns, row)
       return sql<{ id: string }>`INSERT INTO ${sql(table.name)} ${sql.insert(encoded)} ${
-        asReplica ? upsertClause(encoded) : sql.literal("")
+        asReplica ? upsertOnId(sql, Object.keys(encoded)) : sql.literal("")
       } RETURNING id`.pipe(Effect.map((rows) => rows.length))
     }
 
