@@ -5,30 +5,26 @@
  * written with sorted keys (JSONB reorders them). Each row is then hashed, so comparing never holds whole rows.
  */
 import { createHash } from "node:crypto"
-import type { ColumnKind } from "../../runtime/domain/Column.js"
+import { type ColumnKind, isNumericKind } from "../../runtime/domain/Column.js"
 import type { Backend } from "../../runtime/domain/Errors.js"
 import type { Table } from "../../runtime/domain/Tables.js"
 import { type DbRow, parseJsonLenient } from "../../runtime/store/RowCodec.js"
+import { withoutNul } from "../data/ConversionRules.js"
 
 export type Canonical =
   null | boolean | number | string | ReadonlyArray<Canonical> | { readonly [key: string]: Canonical }
 
-const stripNul = (text: string): string => (text.includes("\u0000") ? text.replaceAll("\u0000", "") : text)
-
-const isNumericKind = (kind: ColumnKind) =>
-  kind === "integer" || kind === "real" || kind === "epochMillis" || kind === "epochSeconds"
-
 /** A JSON value, NUL removed from its strings and keys (JSONB rejects `\u0000`), other values kept as they are. */
 const canonicalJson = (value: unknown): Canonical => {
   if (value === null || value === undefined) return null
-  if (typeof value === "string") return stripNul(value)
+  if (typeof value === "string") return withoutNul(value)
   if (typeof value === "number") return Object.is(value, -0) ? 0 : value
   if (typeof value === "boolean") return value
   if (Array.isArray(value)) return value.map(canonicalJson)
   if (typeof value === "object") {
     // No prototype: a "__proto__" key in the data must stay an ordinary key.
     const out: Record<string, Canonical> = Object.create(null)
-    for (const [k, v] of Object.entries(value)) out[stripNul(k)] = canonicalJson(v)
+    for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = canonicalJson(v)
     return out
   }
   return String(value)
@@ -44,7 +40,7 @@ const canonicalNumber = (value: unknown): Canonical => {
   if (typeof value === "bigint") return Number(value)
   if (typeof value === "string") {
     const n = Number(value)
-    return value.trim() === "" || Number.isNaN(n) ? stripNul(value) : n
+    return value.trim() === "" || Number.isNaN(n) ? withoutNul(value) : n
   }
   if (typeof value === "boolean") return value
   return String(value)
@@ -64,8 +60,8 @@ export const canonicalValue = (kind: ColumnKind, value: unknown, backend: Backen
     return canonicalJson(backend === "sqlite" && typeof value === "string" ? parseJsonLenient(value) : value)
   if (kind === "boolean") return canonicalBoolean(value)
   if (isNumericKind(kind)) return canonicalNumber(value)
-  if (typeof value === "string") return stripNul(value)
-  if (value instanceof Uint8Array) return stripNul(Buffer.from(value).toString("utf8"))
+  if (typeof value === "string") return withoutNul(value)
+  if (value instanceof Uint8Array) return withoutNul(Buffer.from(value).toString("utf8"))
   return String(value)
 }
 

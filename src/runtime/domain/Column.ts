@@ -22,6 +22,10 @@ export type ColumnKind =
   /** INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
   | "boolean"
 
+/** The kinds callers see as a number: a driver may still return them as a bigint or as numeric text. */
+export const isNumericKind = (kind: ColumnKind): boolean =>
+  kind === "integer" || kind === "real" || kind === "epochMillis" || kind === "epochSeconds"
+
 const kindSchemas = {
   text: Schema.String,
   integer: Schema.Number,

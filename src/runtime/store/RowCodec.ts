@@ -7,7 +7,7 @@
 import { Schema } from "effect"
 import type { ParseError } from "effect/ParseResult"
 import type { Effect } from "effect"
-import type { Columns } from "../domain/Column.js"
+import { type Columns, isNumericKind } from "../domain/Column.js"
 import type { Backend } from "../domain/Errors.js"
 
 export type DbRow = Record<string, unknown>
@@ -69,9 +69,6 @@ export const normaliseRow = (columns: Columns, raw: DbRow, backend: Backend): Db
   }
   return out
 }
-
-const isNumericKind = (kind: string) =>
-  kind === "integer" || kind === "real" || kind === "epochMillis" || kind === "epochSeconds"
 
 /** A decoder from raw driver rows to the table's row type. */
 export const rowDecoder = <A, I>(columns: Columns, schema: Schema.Schema<A, I>, backend: Backend) => {

@@ -9,6 +9,7 @@ import { Effect, Option } from "effect"
 import type { StoreError } from "../../../runtime/domain/Errors.js"
 import type { Store } from "../../../runtime/store/Store.js"
 import { ftsTriggersSql } from "../../../runtime/schema/SqliteMigrations.js"
+import { hasNul } from "../../data/ConversionRules.js"
 import type { Databases } from "../Databases.js"
 import type { RecordedRejects } from "../Rejects.js"
 import { check, type CheckResult } from "../VerifyReport.js"
@@ -69,7 +70,7 @@ const explainLimit = 50
 const ids = (store: Store, word: string) =>
   Effect.map(store.queryMessages({ searchText: word, limit: searchLimit }), (rows) => rows.map((r) => r.id))
 
-const hasNul = (text: string | null) => text !== null && text.includes("\u0000")
+const holdsNul = (text: string | null) => text !== null && hasNul(text)
 
 /**
  * Why a message is found on one side only, when the reason is known: it was rejected by the migration, or its
@@ -81,7 +82,7 @@ const explain = (db: Databases, rejects: RecordedRejects, id: string): Effect.Ef
     const rejected = rejects.reasonOf("messages", id)
     if (rejected !== undefined) return `recorded reject: ${rejected}`
     const row = yield* db.sqliteStore.getMessageById(id)
-    if (Option.isSome(row) && [row.value.message_content, row.value.tool_name, row.value.username].some(hasNul)) {
+    if (Option.isSome(row) && [row.value.message_content, row.value.tool_name, row.value.username].some(holdsNul)) {
       return "its SQLite text holds U+0000, removed by the migration, which joins the words around it"
     }
     return undefined
