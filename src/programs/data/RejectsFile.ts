@@ -1,19 +1,19 @@
 /**
- * The rejects file: every row a load did not write, one JSON object a line (`table`, `key`, `reason`, the
- * offending `column` and `value` when one cell is the cause, and the whole `row` in the export cell encoding), so
- * no row disappears without a trace. It describes the last run: records go to `<path>.partial` as they happen and
+ * The rejects file: every row a load did not write, one `RejectRecord` a line (JSON Lines), so no row
+ * disappears without a trace. It describes the last run: records go to `<path>.partial` as they happen and
  * replace `<path>` when the run completes; a complete run without rejects removes a stale `<path>`.
  */
 import { Effect, Exit } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Table } from "../../runtime/domain/Tables.js"
-import { encodeCell } from "./CellEncoding.js"
 import type { SqliteCell } from "./ConversionRules.js"
 import { causeMessage, OutputError } from "./DataErrors.js"
+import { encodeRejectLine, type RejectKind as RecordKind, type RejectRecord } from "./RejectRecord.js"
 import type { SourceRow } from "./SqliteSource.js"
 
-export type RejectKind = "mismatch" | "orphan" | "postgres"
+/** What a load rejects for; a load's refusals come from PostgreSQL (repair records the side it repaired). */
+export type RejectKind = Exclude<RecordKind, "sqlite">
 
 export interface Reject {
   readonly kind: RejectKind
@@ -30,26 +30,23 @@ export interface RejectsSink {
   readonly count: () => number
 }
 
-/** The row as an object, so a reject can be read on its own. */
-const rowJson = (table: Table, row: SourceRow): string =>
-  `{${Object.keys(table.columns)
-    .map((name, i) => `${JSON.stringify(name)}:${encodeCell(row[i] ?? null)}`)
-    .join(",")}}`
+/** The record of one reject: the row as an object keyed by column, so a reject can be read on its own. */
+export const rejectRecord = (table: Table, reject: Reject): RejectRecord => {
+  const names = Object.keys(table.columns)
+  const key = reject.row[names.indexOf(table.primaryKey)] ?? null
+  return {
+    table: table.name,
+    key: typeof key === "string" ? key : String(key),
+    kind: reject.kind,
+    reason: reject.reason,
+    column: reject.column,
+    value: reject.value,
+    row: Object.fromEntries(names.map((name, i) => [name, reject.row[i] ?? null]))
+  }
+}
 
 /** The JSON line of one reject. */
-export const rejectLine = (table: Table, reject: Reject): string => {
-  const key = reject.row[Object.keys(table.columns).indexOf(table.primaryKey)] ?? null
-  const parts = [
-    `"table":${JSON.stringify(table.name)}`,
-    `"key":${typeof key === "string" ? JSON.stringify(key) : JSON.stringify(String(key))}`,
-    `"kind":${JSON.stringify(reject.kind)}`,
-    `"reason":${JSON.stringify(reject.reason)}`
-  ]
-  if (reject.column !== undefined) parts.push(`"column":${JSON.stringify(reject.column)}`)
-  if (reject.value !== undefined) parts.push(`"value":${encodeCell(reject.value)}`)
-  parts.push(`"row":${rowJson(table, reject.row)}`)
-  return `{${parts.join(",")}}\n`
-}
+export const rejectLine = (table: Table, reject: Reject): string => `${encodeRejectLine(rejectRecord(table, reject))}\n`
 
 /** A sink for the scope: finalised (renamed or cleaned up) only when the scope closes after success. */
 export const rejectsFile = (file: string) =>

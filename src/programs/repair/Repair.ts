@@ -16,11 +16,11 @@ import { type Table, tables } from "../../runtime/domain/Tables.js"
 import type { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import type { SqliteDatabase } from "../../runtime/layers/SqliteDatabase.js"
 import { type DbRow, encodeValue, normaliseRow } from "../../runtime/store/RowCodec.js"
-import { encodeCell } from "../data/CellEncoding.js"
 import type { SqliteCell } from "../data/ConversionRules.js"
+import type { MalformedReject, RejectRecord } from "../data/RejectRecord.js"
 import { databases } from "../verify/Databases.js"
 import { describeCause, describeError } from "../verify/Describe.js"
-import { appendRejects, noRejects, readRejects, type RejectRecord } from "../verify/Rejects.js"
+import { appendRejects, noRejects, readRejects } from "../verify/Rejects.js"
 import { verify } from "../verify/Verify.js"
 import type { VerifyError } from "../verify/VerifyError.js"
 import { otherBackend } from "../verify/VerifyOptions.js"
@@ -34,24 +34,27 @@ import { replayJournals } from "./ReplayJournals.js"
 const reportedUnrepairable = 200
 
 /**
- * The row as the rejects file holds rows: every column as a SQLite cell in the export encoding, exactly as the
- * primary stored it (a SQLite row untouched, U+0000 and all; a PostgreSQL row with JSON as text and booleans as
+ * The row as the rejects file holds rows: every column as a SQLite cell (RejectRecord writes it in the export
+ * encoding), exactly as the primary stored it (a SQLite row untouched, U+0000 and all; a PostgreSQL row with JSON as text and booleans as
  * 0/1), so that a reject loses nothing.
  */
-const rejectRow = (table: Table, raw: DbRow, primary: Backend): Record<string, unknown> => {
+const rejectRow = (table: Table, raw: DbRow, primary: Backend): Record<string, SqliteCell> => {
   const decoded = primary === "sqlite" ? raw : normaliseRow(table.columns, raw, "postgres")
-  const cells: Record<string, unknown> = {}
+  const cells: Record<string, SqliteCell> = {}
   for (const [name, column] of Object.entries(table.columns)) {
     const value = decoded[name] ?? null
-    const cell = (primary === "sqlite" ? value : encodeValue(column.kind, value, "sqlite")) as SqliteCell
-    cells[name] = JSON.parse(encodeCell(cell))
+    cells[name] = (primary === "sqlite" ? value : encodeValue(column.kind, value, "sqlite")) as SqliteCell
   }
   return cells
 }
 
 export const repair = (
   input: Partial<RepairOptions> = {}
-): Effect.Effect<RepairReport, VerifyError | ConfigError.ConfigError, SqliteDatabase | PostgresDatabase> =>
+): Effect.Effect<
+  RepairReport,
+  VerifyError | MalformedReject | ConfigError.ConfigError,
+  SqliteDatabase | PostgresDatabase
+> =>
   Effect.gen(function* () {
     const options = yield* resolveRepairOptions(input)
     const { primary, dryRun } = options
@@ -114,7 +117,7 @@ export const repair = (
         if (unrepairable.length < reportedUnrepairable)
           unrepairable.push({ table: r.table, key: r.key, reason: r.reason })
         newRejects.push({
-          table: r.table,
+          table: table.name,
           key: r.key,
           kind: /foreign key/i.test(r.reason) ? "orphan" : other,
           reason: r.reason,

@@ -7,6 +7,7 @@ import { type ConfigError, Effect } from "effect"
 import { performance } from "node:perf_hooks"
 import type { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import type { SqliteDatabase } from "../../runtime/layers/SqliteDatabase.js"
+import type { MalformedReject } from "../data/RejectRecord.js"
 import { compareContent, contentCheck, countRows, rowCountCheck } from "./checks/ContentCheck.js"
 import { foreignKeyCheck, inspectForeignKeys } from "./checks/ForeignKeyCheck.js"
 import { jsonbCheck, runJsonbLookups } from "./checks/JsonbCheck.js"
@@ -31,7 +32,11 @@ const guard = <R>(
 
 export const verify = (
   input: Partial<VerifyOptions> = {}
-): Effect.Effect<VerifyReport, VerifyError | ConfigError.ConfigError, SqliteDatabase | PostgresDatabase> =>
+): Effect.Effect<
+  VerifyReport,
+  VerifyError | MalformedReject | ConfigError.ConfigError,
+  SqliteDatabase | PostgresDatabase
+> =>
   Effect.gen(function* () {
     const options = yield* resolveVerifyOptions(input)
     const startedAt = new Date().toISOString()
