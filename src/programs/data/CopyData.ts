@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import type { TableName } from "../../runtime/domain/Tables.js"
 import { type LoadSettings, defaultLoadSettings, loadTables, targetName } from "./LoadTables.js"
-import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
+import { loadSummary } from "./LoadSummary.js"
 import { causeMessage, SourceError } from "./DataErrors.js"
 import { SqliteSource, sourceWarnings } from "./SqliteSource.js"
 import { selectTables } from "./TableSelection.js"
@@ -41,26 +41,19 @@ export const copyData = (options: CopyOptions = {}) =>
       }))
     )
     const result = yield* loadTables(sources, settings)
-    const summary: LoadSummary = {
+    return loadSummary({
       command: "copy",
       source: source.path,
       sourceForm: source.form,
       target: yield* targetName,
-      onConflict: settings.onConflict,
-      truncated: settings.truncate,
-      tables: result.tables,
-      totals: result.tables.reduce(addCounts, emptyCounts),
-      rejectsFile: result.rejectsFile,
-      warnings: [
-        ...sourceWarnings(
-          source,
-          selected.map((t) => t.name)
-        ),
-        ...restoredWarning(result.restored)
-      ],
-      seconds: (performance.now() - started) / 1000
-    }
-    return summary
+      settings,
+      result,
+      sourceWarnings: sourceWarnings(
+        source,
+        selected.map((t) => t.name)
+      ),
+      started
+    })
   })
 
 export const stripUndefined = <A extends object>(a: A): Partial<A> =>

@@ -9,7 +9,7 @@ import { defaultExportDir } from "./ExportData.js"
 import { causeMessage, ExportInvalid } from "./DataErrors.js"
 import { exportReader, type VerifiedExport, verifyExport } from "./ExportReader.js"
 import { defaultLoadSettings, type LoadSettings, loadTables, targetName } from "./LoadTables.js"
-import { addCounts, emptyCounts, type LoadSummary, restoredWarning } from "./LoadSummary.js"
+import { loadSummary } from "./LoadSummary.js"
 
 export interface ImportOptions extends Partial<LoadSettings> {
   /** The export directory (default `migration-data`). */
@@ -42,26 +42,19 @@ export const loadExport = (verified: VerifiedExport, options: Omit<ImportOptions
     const lacking = verified.tables.filter(
       ({ entry, table }) => entry.columns.length < Object.keys(table.columns).length
     )
-    const summary: LoadSummary = {
+    return loadSummary({
       command: "import",
       source: verified.dir,
       sourceForm: verified.metadata.source.schemaForm,
       target: yield* targetName,
-      onConflict: settings.onConflict,
-      truncated: settings.truncate,
-      tables: result.tables,
-      totals: result.tables.reduce(addCounts, emptyCounts),
-      rejectsFile: result.rejectsFile,
-      warnings: [
-        ...lacking.map(
-          ({ entry, table }) =>
-            `${table.name}: the export lacks ${Object.keys(table.columns).length - entry.columns.length} later columns; they load as NULL`
-        ),
-        ...restoredWarning(result.restored)
-      ],
-      seconds: (performance.now() - started) / 1000
-    }
-    return summary
+      settings,
+      result,
+      sourceWarnings: lacking.map(
+        ({ entry, table }) =>
+          `${table.name}: the export lacks ${Object.keys(table.columns).length - entry.columns.length} later columns; they load as NULL`
+      ),
+      started
+    })
   })
 
 /** Verifies the export in `inDir`, then loads it. */

@@ -26,6 +26,13 @@ export interface TableLoadSummary extends TableCounts {
   readonly seconds: number
 }
 
+/** What `loadTables` returns: each table's summary, the indexes it rebuilt, and the rejects file if it wrote one. */
+export interface LoadResult {
+  readonly tables: ReadonlyArray<TableLoadSummary>
+  readonly restored: ReadonlyArray<string>
+  readonly rejectsFile: string | null
+}
+
 export interface LoadSummary {
   readonly command: "import" | "copy"
   /** The SQLite file or the export directory. */
@@ -67,5 +74,33 @@ export const addCounts = (a: TableCounts, b: TableCounts): TableCounts => ({
 export const isComplete = (summary: LoadSummary): boolean => summary.totals.rejected === 0
 
 /** The warning that an earlier, interrupted load had left indexes to build (they are built now). */
-export const restoredWarning = (indexes: ReadonlyArray<string>): ReadonlyArray<string> =>
+const restoredWarning = (indexes: ReadonlyArray<string>): ReadonlyArray<string> =>
   indexes.length === 0 ? [] : [`rebuilt indexes an interrupted earlier load had deferred: ${indexes.join(", ")}`]
+
+/**
+ * The summary of a finished load, the same for import and copy: totals are the sum of the tables', and the
+ * source's warnings come before the load's own.
+ */
+export const loadSummary = (load: {
+  readonly command: LoadSummary["command"]
+  readonly source: string
+  readonly sourceForm: SchemaForm
+  readonly target: string
+  readonly settings: { readonly onConflict: OnConflict; readonly truncate: boolean }
+  readonly result: LoadResult
+  readonly sourceWarnings: ReadonlyArray<string>
+  /** `performance.now()` when the command started. */
+  readonly started: number
+}): LoadSummary => ({
+  command: load.command,
+  source: load.source,
+  sourceForm: load.sourceForm,
+  target: load.target,
+  onConflict: load.settings.onConflict,
+  truncated: load.settings.truncate,
+  tables: load.result.tables,
+  totals: load.result.tables.reduce(addCounts, emptyCounts),
+  rejectsFile: load.result.rejectsFile,
+  warnings: [...load.sourceWarnings, ...restoredWarning(load.result.restored)],
+  seconds: (performance.now() - load.started) / 1000
+})
