@@ -6,22 +6,9 @@ import { Console, Effect } from "effect"
 import type { SchemaSummary } from "../data/ApplySchema.js"
 import type { ExportSummary } from "../data/ExportData.js"
 import type { LoadSummary, TableCounts } from "../data/LoadSummary.js"
+import { renderTable } from "../render/TextTable.js"
 
-const right = (value: string | number, width: number) => String(value).padStart(width)
 const seconds = (s: number) => `${s.toFixed(3)}s`
-
-/** Rows of cells as columns right-aligned under a header, with rule lines like pgloader's. */
-export const renderTable = (
-  header: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<string | number>>,
-  footer?: ReadonlyArray<string | number>
-): string => {
-  const all = [header, ...rows, ...(footer ? [footer] : [])]
-  const widths = header.map((_, i) => Math.max(...all.map((row) => String(row[i] ?? "").length)))
-  const line = (row: ReadonlyArray<string | number>) => row.map((cell, i) => right(cell, widths[i]!)).join("  ")
-  const rule = widths.map((w) => "-".repeat(w)).join("  ")
-  return [line(header), rule, ...rows.map(line), ...(footer ? [rule, line(footer)] : [])].join("\n")
-}
 
 const countCells = (c: TableCounts) => [c.read, c.written, c.skipped, c.rejected, c.sanitized, c.invalidJson]
 

@@ -27,7 +27,9 @@ export const encodeCell = (value: SqliteCell): string => {
 
 /** A cell back from parsed JSON; `undefined` when the JSON is not something `encodeCell` writes. */
 export const decodeCell = (json: unknown): SqliteCell | undefined => {
-  if (json === null || typeof json === "string" || typeof json === "number") return json
+  // `null` apart: without strictNullChecks (a consumer's `strict: false`) `json === null` does not narrow `unknown`.
+  if (json === null) return null
+  if (typeof json === "string" || typeof json === "number") return json
   if (typeof json !== "object" || Array.isArray(json)) return undefined
   const tagged = json as Record<string, unknown>
   const keys = Object.keys(tagged)

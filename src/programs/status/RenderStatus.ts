@@ -1,6 +1,6 @@
 /** The status report as an operator reads it: one labelled line per fact, rows side by side. */
-import { renderTable } from "../cli/Output.js"
 import { tables } from "../../runtime/domain/Tables.js"
+import { renderTable } from "../render/TextTable.js"
 import type { DatabaseState, JournalStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
 
 const label = (name: string) => name.padEnd(12)
@@ -72,9 +72,12 @@ const rowsTable = (report: StatusReport): ReadonlyArray<string> => {
 
 export const renderStatusText = (report: StatusReport): string => {
   const width = Math.max(...report.variables.map((v) => v.name.length))
-  const mode = report.mode.valid
-    ? [`${label("Mode")}${report.mode.description}`, `${indent}${report.mode.guidePhase}`]
-    : [`${label("Mode")}INVALID: ${report.mode.problem}`]
+  // Compared with `false`, not tested for truthiness: without strictNullChecks (a consumer's `strict: false`)
+  // TypeScript narrows a boolean discriminant only by comparison.
+  const mode =
+    report.mode.valid === false
+      ? [`${label("Mode")}INVALID: ${report.mode.problem}`]
+      : [`${label("Mode")}${report.mode.description}`, `${indent}${report.mode.guidePhase}`]
   const variables = report.variables.flatMap((v) => {
     const value = v.value === null ? "(unset)" : JSON.stringify(v.value)
     const problem = v.problem === null ? "" : `  INVALID: ${v.problem}`
