@@ -67,6 +67,8 @@ const sqliteStatus = (flags: StatusFlags): Effect.Effect<SqliteStatus> =>
     // Status must never create the database it reports on, which opening a missing path would do.
     if (!fs.existsSync(path)) return { state: "missing", path, source } as const
     const read = Effect.gen(function* () {
+      // Not the runtime's SqliteDatabase layer: it opens read-write and switches the file to WAL, both writes to
+      // a file status only looks at. Read-only, journal mode left as it is.
       const sql: SqlClient.SqlClient = yield* SqliteClient.make({ filename: path, readonly: true, disableWAL: true })
       return yield* readDatabaseState(sql, "sqlite")
     }).pipe(Effect.scoped, Effect.provide(Reactivity.layer))
