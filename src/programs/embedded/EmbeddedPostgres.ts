@@ -10,9 +10,12 @@
  *   hold a raw pool connection while it also queries through the SQL client (it would wait for a second one).
  * - `COPY ... FROM STDIN` kills the WASM backend (it reads end-of-input in the middle of the copy and exits),
  *   after which every query hangs: bulk loads must use INSERTs. `COPY ... TO STDOUT` works.
+ *
+ * PGlite is an optional dependency (an image may install with `--omit=optional`), so it is loaded when a server
+ * starts, not when this module is imported: the rest of the CLI works without it.
  */
-import { PGlite } from "@electric-sql/pglite"
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import type { PGlite } from "@electric-sql/pglite"
+import type { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import type { PostgresOptions } from "../../runtime/config/DatabaseConfig.js"
 import { StoreError } from "../../runtime/domain/Errors.js"
@@ -42,19 +45,29 @@ const startError = (cause: unknown) =>
     cause
   })
 
-const openDatabase = (dataDir: string) =>
-  Effect.acquireRelease(Effect.tryPromise({ try: () => PGlite.create({ dataDir }), catch: startError }), (db) =>
+const loadPglite = Effect.tryPromise({
+  try: () => Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]),
+  catch: (cause) =>
+    startError(
+      `PGlite is not installed (the optional dependency @electric-sql/pglite was left out): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`
+    )
+})
+
+const openDatabase = (create: (options: { dataDir: string }) => Promise<PGlite>, dataDir: string) =>
+  Effect.acquireRelease(Effect.tryPromise({ try: () => create({ dataDir }), catch: startError }), (db) =>
     Effect.tryPromise(() => db.close()).pipe(
       Effect.catchAll((error) => Effect.logWarning("embedded PostgreSQL did not close cleanly", error))
     )
   )
 
-const listen = (db: PGlite) =>
+const listen = (Server: typeof PGLiteSocketServer, db: PGlite) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
         // Port 0: the OS picks a free port, read back from the listening server.
-        const server = new PGLiteSocketServer({ db, host, port: 0, maxConnections: 1 })
+        const server = new Server({ db, host, port: 0, maxConnections: 1 })
         await server.start()
         return server
       },
@@ -75,8 +88,9 @@ export const start = (
 ): Effect.Effect<EmbeddedPostgres, StoreError, Scope.Scope> =>
   Effect.gen(function* () {
     const dataDir = options.dataDir ?? "memory://"
-    const db = yield* openDatabase(dataDir)
-    const server = yield* listen(db)
+    const [{ PGlite }, { PGLiteSocketServer }] = yield* loadPglite
+    const db = yield* openDatabase((options) => PGlite.create(options), dataDir)
+    const server = yield* listen(PGLiteSocketServer, db)
     const port = Number(server.getServerConn().split(":").at(-1))
     if (!Number.isInteger(port) || port <= 0) {
       return yield* startError(`the socket server reported no port (${server.getServerConn()})`)
