@@ -12,6 +12,7 @@ export {
 } from "./programs/verify/VerifyOptions.js"
 export { readShadowMetrics } from "./programs/verify/ShadowMetricsFile.js"
 export { VerifyError } from "./programs/verify/VerifyError.js"
+export { MalformedReject } from "./programs/data/RejectRecord.js"
 export { renderVerifyJson, renderVerifyText } from "./programs/verify/RenderVerifyReport.js"
 export { repair } from "./programs/repair/Repair.js"
 export type { RepairOptions } from "./programs/repair/RepairOptions.js"
