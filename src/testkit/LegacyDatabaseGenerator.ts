@@ -7,7 +7,8 @@
  * triggers are created right after the load (see schemaPhases) and messages_fts is built from the loaded rows,
  * which is exactly what the legacy insert trigger would have indexed. With `quirks: true` a handful of the
  * anomalies documented in the schema (invalid JSON, U+0000, wrong storage classes, NULL booleans, orphan rows, a
- * stale FTS index) are planted at deterministic places and listed in the summary.
+ * stale FTS index) are planted at deterministic places and listed in the summary. With `affinityNumbers: true`
+ * some profiles hold the numbers the bot's analysis writes into INTEGER columns (24.5, '80'), as SQLite stores them.
  */
 import Database from "better-sqlite3"
 import { Data, Effect, Exit, type Scope } from "effect"
@@ -37,6 +38,13 @@ export interface LegacyGeneratorOptions {
   readonly seed?: number
   /** Plant the documented data anomalies (default false). */
   readonly quirks?: boolean
+  /**
+   * Write numbers into INTEGER profile columns as the bot's analysis does (default false): fractional scores such
+   * as 24.5, and numeric text such as '80' or ' 80 ', which SQLite's type affinity stores as the number. Every
+   * such cell loads into PostgreSQL unchanged, so this case has no rejects of its own (unlike `quirks`). Drawn
+   * from a PRNG stream of its own: every other value is the same with or without it.
+   */
+  readonly affinityNumbers?: boolean
 }
 
 export type LegacyTableName =
@@ -46,6 +54,8 @@ export type LegacyQuirkKind =
   | "invalid_json"
   | "nul_character"
   | "real_in_integer_column"
+  /** Text SQLite's type affinity turned into a number on insert (the file holds the number, not the text). */
+  | "numeric_text_in_integer_column"
   | "empty_text_in_numeric_column"
   | "null_boolean"
   | "orphan_row"
@@ -79,7 +89,7 @@ export interface LegacyDatabaseSummary {
   readonly seed: number
   /** Rows present in each table at the end (SELECT COUNT(*)), orphans included. */
   readonly counts: Readonly<Record<LegacyTableName, number>>
-  /** Planted anomalies, empty unless `quirks: true`. */
+  /** Planted anomalies, empty unless `quirks: true` (or `affinityNumbers: true`, which lists its numbers here). */
   readonly quirks: ReadonlyArray<LegacyQuirk>
   /** Stale FTS details (also listed in `quirks`), empty unless `quirks: true`. */
   readonly staleFts: ReadonlyArray<LegacyStaleFtsEntry>
@@ -413,6 +423,40 @@ const planQuirks = (seed: number, sizes: Sizes, enabled: boolean): QuirkPlan => 
     orphanHistory: 5
   }
 }
+
+/**
+ * Where the bot's own numbers go (`affinityNumbers`): about 2% of the profiles each get fractional scores, and
+ * another 2% numeric text, as in a production database where 83 of 4,750 profiles held a fractional score. The
+ * values come from `rng`, a stream of its own, so the rest of the database does not depend on this option.
+ */
+interface AffinityPlan {
+  readonly rng: Rng
+  readonly fractional: ReadonlySet<number>
+  readonly numericText: ReadonlySet<number>
+}
+
+const planAffinity = (seed: number, sizes: Sizes, enabled: boolean): AffinityPlan => {
+  const rng = mulberry32(seed ^ 0x0aff_1417)
+  if (!enabled) return { rng, fractional: new Set(), numericText: new Set() }
+  const used = new Set<number>()
+  const each = Math.max(3, Math.round(sizes.profiles * 0.02))
+  return {
+    rng,
+    fractional: new Set(pickDistinct(rng, sizes.profiles, each, used)),
+    numericText: new Set(pickDistinct(rng, sizes.profiles, each, used))
+  }
+}
+
+/** Numeric text in the spellings SQLite's affinity accepts, and the number it stores for each. */
+const numericTexts = (v: number): ReadonlyArray<readonly [text: string, stored: number]> => [
+  [`${v}`, v],
+  [` ${v} `, v],
+  [`${v}.0`, v],
+  [`+${v}`, v],
+  [`${v}e0`, v],
+  [`\t${v}\n`, v],
+  [`${v}.5`, v + 0.5]
+]
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Table writers
@@ -766,11 +810,14 @@ const insertProfiles = (
   schema: string,
   sizes: Sizes,
   plan: QuirkPlan,
+  affinity: AffinityPlan,
   quirks: Array<LegacyQuirk>
 ): Effect.Effect<void, LegacyGeneratorError> => {
   const columns = profileColumns(schema)
   const generators = columns.map(profileValue)
   const opennessAt = columns.findIndex((c) => c.name === "openness_score")
+  // The bot's scores and counts: the INTEGER columns that are not times.
+  const scoreColumns = columns.flatMap((c, i) => (c.type === "INTEGER" && !c.name.endsWith("_at") ? [i] : []))
   const omegaThoughtsAt = columns.findIndex((c) => c.name === "omega_thoughts")
   const writer = rowWriter(
     db,
@@ -846,6 +893,37 @@ const insertProfiles = (
             kind: "real_in_integer_column",
             detail: `REAL ${real}`
           })
+        }
+        if (affinity.fractional.has(n) || affinity.numericText.has(n)) {
+          const rng = affinity.rng
+          // Not the cell a quirk plants its REAL in: each planted cell is listed once.
+          const free = scoreColumns.filter((i) => i !== opennessAt || !plan.profileRealOpenness.has(n))
+          const chosen = new Set<number>()
+          for (let k = int(rng, 1, 3); k > 0; k--) chosen.add(pick(rng, free))
+          for (const at of chosen) {
+            const v = int(rng, 0, 99)
+            const column = columns[at]!.name
+            if (affinity.fractional.has(n)) {
+              values[at] = v + 0.5
+              quirks.push({
+                table: "user_profiles",
+                id,
+                column,
+                kind: "real_in_integer_column",
+                detail: `REAL ${v + 0.5}`
+              })
+            } else {
+              const [text, stored] = pick(rng, numericTexts(v))
+              values[at] = text
+              quirks.push({
+                table: "user_profiles",
+                id,
+                column,
+                kind: "numeric_text_in_integer_column",
+                detail: `TEXT ${JSON.stringify(text)} stored as ${Number.isInteger(stored) ? "INTEGER" : "REAL"} ${stored}`
+              })
+            }
+          }
         }
         if (plan.profileNulText.has(n)) {
           values[omegaThoughtsAt] = `${words(rng, 2, 4)}\u0000${words(rng, 2, 4)}`
@@ -1018,6 +1096,7 @@ export const generateLegacyDatabase = (
         history: 2 * profiles
       }
       const plan = planQuirks(seed, sizes, quirksEnabled)
+      const affinity = planAffinity(seed, sizes, options.affinityNumbers ?? false)
       const schema = form === "full" ? legacySchemaSql : legacySchemaSqlEarly
 
       yield* reserveFile(file)
@@ -1038,7 +1117,7 @@ export const generateLegacyDatabase = (
       yield* insertMessages(db, rng, sizes, plan, quirks)
       yield* insertQueries(db, rng, sizes, plan, quirks)
       yield* insertDocuments(db, rng, sizes, plan, quirks)
-      yield* insertProfiles(db, rng, schema, sizes, plan, quirks)
+      yield* insertProfiles(db, rng, schema, sizes, plan, affinity, quirks)
 
       yield* attempt("create legacy indexes, FTS5 table and triggers", () => {
         db.exec(phases.indexesAndFts)

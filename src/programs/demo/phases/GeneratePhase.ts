@@ -11,6 +11,7 @@ const quirkMeaning: Readonly<Record<LegacyQuirkKind, string>> = {
   invalid_json: "JSON columns holding text that is not JSON",
   nul_character: "text with U+0000, which PostgreSQL TEXT cannot store",
   real_in_integer_column: "REAL values in INTEGER columns",
+  numeric_text_in_integer_column: "numeric text SQLite's type affinity stored as a number ('80' as 80)",
   empty_text_in_numeric_column: "'' in numeric columns (SQLite's type affinity let it in)",
   null_boolean: "NULL in is_public",
   orphan_row: "rows whose parent row does not exist (the bot never enforced foreign keys)",
