@@ -54,7 +54,7 @@ describe("transactions", () => {
             expect(error.operation).toBe("apply CreateDocument")
           }
           expect(Option.isNone(yield* docs.getDocument("tx-000001"))).toBe(true)
-          expect(yield* docs.getDocumentCount("alice")).toBe(0)
+          expect(yield* docs.getDocumentCount({ userId: "alice" })).toBe(0)
         }).pipe(Effect.provide(services.pipe(Layer.provide(Layer.succeed(IdGenerator, IdGenerator.sequential("tx"))))))
       })
     )

@@ -27,3 +27,13 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
     return `${this.entity} ${this.key} not found`
   }
 }
+
+/** The row a create targets exists already (a second profile for the same user). */
+export class AlreadyExists extends Schema.TaggedError<AlreadyExists>()("AlreadyExists", {
+  entity: Schema.String,
+  key: Schema.String
+}) {
+  override get message() {
+    return `${this.entity} ${this.key} already exists`
+  }
+}

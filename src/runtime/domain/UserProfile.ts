@@ -5,6 +5,7 @@
  */
 import { Schema } from "effect"
 import { late, nullable, required, rowSchema, writeSchemaOf } from "./Column.js"
+import { JsonInput } from "./JsonInput.js"
 
 export const userProfileColumns = {
   id: required("text"),
@@ -135,13 +136,17 @@ export const protectedProfileColumns: ReadonlyArray<UserProfileColumn> = ["id", 
 
 /**
  * What `updateUserProfile` accepts: any other profile column, each value checked against its column's kind
- * (integers must be integers, JSON must be JSON). Unknown keys are rejected before this Schema runs.
+ * (`writeSchemaOf`), except that a JSON column takes JSON text as well as a JSON value (the bot writes JSON text,
+ * see JsonInput). Unknown keys are rejected before this Schema runs.
  */
 export const UserProfileUpdates = Schema.Struct(
   Object.fromEntries(
     Object.entries(userProfileColumns)
       .filter(([name]) => !protectedProfileColumns.includes(name as UserProfileColumn))
-      .map(([name, column]) => [name, Schema.optional(writeSchemaOf(column))])
+      .map(([name, column]) => [
+        name,
+        Schema.optional(column.kind === "json" ? Schema.NullOr(JsonInput) : writeSchemaOf(column))
+      ])
   )
 ).annotations({ identifier: "UserProfileUpdates" }) as unknown as Schema.Schema<UserProfileUpdates>
 export type UserProfileUpdates = Partial<Omit<UserProfile, "id" | "user_id" | "created_at" | "updated_at">>

@@ -4,20 +4,23 @@
  * Access: a user may open a document that is public, that they created, or that they collaborate on.
  */
 import { Context, Effect, Layer, type Option, Schema } from "effect"
-import { CollaboratorRole, type Document, type DocumentCollaborator } from "../domain/Document.js"
+import type { Document, DocumentCollaborator } from "../domain/Document.js"
 import { type InvalidInput, NotFound, type StoreError } from "../domain/Errors.js"
 import { JsonValue } from "../domain/JsonValue.js"
-import { defaultLimit, Paging } from "../domain/MessageFilter.js"
+import { pageFields } from "../domain/PageLimits.js"
 import { IdGenerator } from "./IdGenerator.js"
+import { scanPages, scanPageSize } from "./internal/scanPages.js"
 import { NonBlankString, nowSeconds, validate } from "./internal/validate.js"
 import { StoreRouter } from "./StoreRouter.js"
 
 export const CreateDocumentInput = Schema.Struct({
   title: NonBlankString("title"),
-  content: Schema.optional(Schema.String),
+  /** Empty when left out. */
+  content: Schema.optional(Schema.NullOr(Schema.String)),
   createdBy: NonBlankString("createdBy"),
   createdByUsername: Schema.optional(Schema.NullOr(Schema.String)),
-  isPublic: Schema.optional(Schema.Boolean),
+  /** Public when left out, as the column default says (contract F11). */
+  isPublic: Schema.optional(Schema.NullOr(Schema.Boolean)),
   metadata: Schema.optional(JsonValue)
 })
 export type CreateDocumentInput = typeof CreateDocumentInput.Encoded
@@ -25,16 +28,25 @@ export type CreateDocumentInput = typeof CreateDocumentInput.Encoded
 export const AddCollaboratorInput = Schema.Struct({
   documentId: NonBlankString("documentId"),
   userId: NonBlankString("userId"),
+  /** Left out (or null): a new collaborator has none, an existing one keeps theirs. */
   username: Schema.optional(Schema.NullOr(Schema.String)),
-  role: Schema.optional(CollaboratorRole)
+  /**
+   * Free text, as the bot's callers use it ("owner", "editor", "admin", ...). Left out (or empty): a new
+   * collaborator is an "editor", an existing one keeps their role.
+   */
+  role: Schema.optional(Schema.NullOr(Schema.String))
 })
 export type AddCollaboratorInput = typeof AddCollaboratorInput.Encoded
 
-export const ListDocumentsOptions = Schema.Struct({
+export const DocumentFilter = Schema.Struct({
+  /** Only documents this user created. */
+  createdBy: Schema.optional(Schema.NullOr(Schema.String)),
   /** Only documents this user created or collaborates on. */
-  userId: Schema.optional(Schema.String),
-  ...Paging.fields
+  userId: Schema.optional(Schema.NullOr(Schema.String))
 })
+
+/** Listing defaults to 50 documents (contract K9). */
+export const ListDocumentsOptions = Schema.Struct({ ...DocumentFilter.fields, ...pageFields(50) })
 
 export interface DocumentServiceShape {
   readonly createDocument: (input: CreateDocumentInput) => Effect.Effect<Document, InvalidInput | StoreError>
@@ -46,12 +58,17 @@ export interface DocumentServiceShape {
   readonly updateDocumentTitle: (id: string, title: string) => Effect.Effect<void, InvalidInput | NotFound | StoreError>
   /** True when the document existed. Its collaborators go with it. */
   readonly deleteDocument: (id: string) => Effect.Effect<boolean, StoreError>
-  /** Most recently updated first. */
+  /** Most recently updated first; among equal times the newest document first. */
   readonly listDocuments: (
     options?: typeof ListDocumentsOptions.Encoded
   ) => Effect.Effect<ReadonlyArray<Document>, InvalidInput | StoreError>
-  readonly getDocumentCount: (userId?: string) => Effect.Effect<number, StoreError>
-  /** Adds a collaborator, or updates the role and name of an existing one (one row per document and user). */
+  readonly getDocumentCount: (
+    filter?: typeof DocumentFilter.Encoded
+  ) => Effect.Effect<number, InvalidInput | StoreError>
+  /**
+   * Adds a collaborator, or updates the role and name of an existing one (one row per document and user). A
+   * field left out keeps its stored value, and an owner stays owner (contract F12).
+   */
   readonly addCollaborator: (
     input: AddCollaboratorInput
   ) => Effect.Effect<DocumentCollaborator, InvalidInput | NotFound | StoreError>
@@ -119,20 +136,52 @@ export const make = Effect.gen(function* () {
   const deleteDocument = (id: string) =>
     Effect.map(router.write({ _tag: "DeleteDocument", id }), (r) => r.rowsAffected > 0)
 
-  const listDocuments = (raw: typeof ListDocumentsOptions.Encoded = {}) =>
-    Effect.flatMap(validate(ListDocumentsOptions, "listDocuments")(raw), (o) =>
-      router.read.listDocuments({ userId: o.userId, limit: o.limit ?? defaultLimit, offset: o.offset ?? 0 })
+  /**
+   * The documents `createdBy` created (and, with `userId`, that user works on), in listing order. The Store
+   * filters on "created or collaborates" only, so this narrows that listing, which for one user is short; a
+   * Store filter on `created_by` would replace it.
+   */
+  const createdByScan = (createdBy: string, userId: string | undefined, enough?: number) =>
+    scanPages(
+      (offset) => router.read.listDocuments({ userId: userId ?? createdBy, limit: scanPageSize, offset }),
+      (document) => document.created_by === createdBy,
+      enough
     )
+
+  // An empty filter value filters nothing, as the original's truthiness tests did.
+  const filterOf = (filter: typeof DocumentFilter.Type) => ({
+    createdBy: filter.createdBy || undefined,
+    userId: filter.userId || undefined
+  })
+
+  const listDocuments = (raw: typeof ListDocumentsOptions.Encoded = {}) =>
+    Effect.gen(function* () {
+      const options = yield* validate(ListDocumentsOptions, "listDocuments")(raw)
+      const { createdBy, userId } = filterOf(options)
+      const { limit, offset } = options
+      if (createdBy === undefined) return yield* router.read.listDocuments({ userId, limit, offset })
+      const documents = yield* createdByScan(createdBy, userId, offset + limit)
+      return documents.slice(offset, offset + limit)
+    })
+
+  const getDocumentCount = (raw: typeof DocumentFilter.Encoded = {}) =>
+    Effect.gen(function* () {
+      const { createdBy, userId } = filterOf(yield* validate(DocumentFilter, "getDocumentCount")(raw))
+      if (createdBy === undefined) return yield* router.read.countDocuments(userId)
+      return (yield* createdByScan(createdBy, userId)).length
+    })
 
   const addCollaborator = (raw: AddCollaboratorInput) =>
     Effect.gen(function* () {
       const input = yield* validate(AddCollaboratorInput, "addCollaborator")(raw)
+      const existing = (yield* router.read.getCollaborators(input.documentId)).find((c) => c.user_id === input.userId)
       const row: DocumentCollaborator = {
         id: yield* ids.next,
         document_id: input.documentId,
         user_id: input.userId,
-        username: input.username ?? null,
-        role: input.role ?? "editor",
+        username: input.username ?? existing?.username ?? null,
+        // Re-adding the owner (the web route always sends role "editor") must not take the document from them.
+        role: existing?.role === "owner" ? "owner" : input.role || existing?.role || "editor",
         joined_at: yield* nowSeconds
       }
       const result = yield* router.write({ _tag: "UpsertCollaborator", row })
@@ -151,7 +200,7 @@ export const make = Effect.gen(function* () {
     updateDocumentTitle,
     deleteDocument,
     listDocuments,
-    getDocumentCount: (userId) => router.read.countDocuments(userId),
+    getDocumentCount,
     addCollaborator,
     removeCollaborator,
     getDocumentCollaborators: router.read.getCollaborators,

@@ -4,9 +4,9 @@
  * column or a value of the wrong kind is an `InvalidInput` that never reaches SQL.
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { InvalidInput, NotFound, type StoreError } from "../domain/Errors.js"
-import { JsonValue } from "../domain/JsonValue.js"
-import { defaultLimit, Paging } from "../domain/MessageFilter.js"
+import { AlreadyExists, InvalidInput, NotFound, type StoreError } from "../domain/Errors.js"
+import { JsonInput } from "../domain/JsonInput.js"
+import { limitOr, pageFields } from "../domain/PageLimits.js"
 import type { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import {
   protectedProfileColumns,
@@ -16,6 +16,7 @@ import {
   UserProfileUpdates
 } from "../domain/UserProfile.js"
 import { IdGenerator } from "./IdGenerator.js"
+import { scanPages, scanPageSize } from "./internal/scanPages.js"
 import { NonBlankString, nowSeconds, validate } from "./internal/validate.js"
 import { StoreRouter } from "./StoreRouter.js"
 
@@ -25,18 +26,21 @@ export const CreateUserProfileInput = Schema.Struct({
 })
 export type CreateUserProfileInput = typeof CreateUserProfileInput.Encoded
 
+/** At most 100 profiles unless told otherwise (contract K9). */
 export const NeedingAnalysisInput = Schema.Struct({
-  /** Profiles not analysed for this long (default one day), or never, need analysis. */
-  olderThanSeconds: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
   /** Only users with at least this many messages (default 0). */
   minMessages: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
-  limit: Paging.fields.limit
+  limit: pageFields(100).limit
 })
+
+/** At most 1000 profiles unless told otherwise: callers treat the default as "every user" (contract K9). */
+export const AllProfilesInput = Schema.Struct(pageFields(1000))
 
 export const SaveAnalysisInput = Schema.Struct({
   userId: NonBlankString("userId"),
-  feelingsSnapshot: Schema.optional(JsonValue),
-  personalitySnapshot: Schema.optional(JsonValue),
+  /** JSON text, as the bot passes it, or a JSON value: either way the same JSON is stored. */
+  feelingsSnapshot: Schema.optional(JsonInput),
+  personalitySnapshot: Schema.optional(JsonInput),
   messageCountAtAnalysis: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.nonNegative()))),
   changesSummary: Schema.optional(Schema.NullOr(Schema.String)),
   /** Epoch seconds; defaults to now. */
@@ -46,32 +50,44 @@ export type SaveAnalysisInput = typeof SaveAnalysisInput.Encoded
 
 export interface UserProfileServiceShape {
   readonly getUserProfile: (userId: string) => Effect.Effect<Option.Option<UserProfile>, StoreError>
-  readonly createUserProfile: (input: CreateUserProfileInput) => Effect.Effect<UserProfile, InvalidInput | StoreError>
-  /** Sets the given columns (by column name) and bumps `updated_at`. */
+  /** Fails with `AlreadyExists` when the user has a profile. */
+  readonly createUserProfile: (
+    input: CreateUserProfileInput
+  ) => Effect.Effect<UserProfile, InvalidInput | AlreadyExists | StoreError>
+  /**
+   * Sets the given columns (by column name) and bumps `updated_at`. A key whose value is `undefined` is skipped
+   * (`null` clears the column); `updated_at` itself is the service's and a caller's value is ignored. With
+   * nothing left to set, nothing is written.
+   */
   readonly updateUserProfile: (
     userId: string,
     updates: Readonly<Record<string, unknown>>
   ) => Effect.Effect<void, InvalidInput | NotFound | StoreError>
+  /** The user's profile, created first if there is none; concurrent first calls all get the same profile. */
   readonly getOrCreateUserProfile: (
     userId: string,
     username: string
-  ) => Effect.Effect<UserProfile, InvalidInput | StoreError>
-  /** Never-analysed profiles first, then the longest ago. */
+  ) => Effect.Effect<UserProfile, InvalidInput | AlreadyExists | StoreError>
+  /**
+   * Profiles never analysed, or that interacted after their last analysis (an analysis in the same second counts
+   * as up to date), the most recent interaction first. A number is the limit.
+   */
   readonly getUsersNeedingAnalysis: (
-    options?: typeof NeedingAnalysisInput.Encoded
+    options?: number | null | typeof NeedingAnalysisInput.Encoded
   ) => Effect.Effect<ReadonlyArray<UserProfile>, InvalidInput | StoreError>
   readonly saveAnalysisHistory: (
     input: SaveAnalysisInput
   ) => Effect.Effect<UserAnalysisHistory, InvalidInput | NotFound | StoreError>
-  /** Newest first. */
+  /** Newest first (10 unless told otherwise). */
   readonly getAnalysisHistory: (
     userId: string,
-    limit?: number
+    limit?: number | null
   ) => Effect.Effect<ReadonlyArray<UserAnalysisHistory>, InvalidInput | StoreError>
   /** Counts one more message and marks the interaction time; returns the new count. */
   readonly incrementMessageCount: (userId: string) => Effect.Effect<number, NotFound | StoreError>
+  /** The most recent interaction first. A number is the limit. */
   readonly getAllUserProfiles: (
-    options?: typeof Paging.Encoded
+    options?: number | null | typeof AllProfilesInput.Encoded
   ) => Effect.Effect<ReadonlyArray<UserProfile>, InvalidInput | StoreError>
 }
 
@@ -97,9 +113,9 @@ const emptyProfile = (id: string, userId: string, username: string, now: number)
   }
 }
 
-const checkUpdateKeys = (updates: Readonly<Record<string, unknown>>): Effect.Effect<void, InvalidInput> => {
-  const keys = Object.keys(updates)
-  const unknown = keys.filter((k) => !(k in userProfileColumns))
+const checkUpdateKeys = (keys: ReadonlyArray<string>): Effect.Effect<void, InvalidInput> => {
+  // Own keys only: `in` would take `constructor`, `toString` or `__proto__` for columns (contract F6).
+  const unknown = keys.filter((k) => !Object.hasOwn(userProfileColumns, k))
   const protectedKeys = keys.filter((k) => protectedProfileColumns.includes(k as UserProfileColumn))
   if (unknown.length > 0) {
     return Effect.fail(
@@ -127,18 +143,31 @@ export const make = Effect.gen(function* () {
   const createUserProfile = (raw: CreateUserProfileInput) =>
     Effect.gen(function* () {
       const input = yield* validate(CreateUserProfileInput, "createUserProfile")(raw)
+      const exists = new AlreadyExists({ entity: "user profile", key: input.userId })
+      if (Option.isSome(yield* router.read.getUserProfile(input.userId))) return yield* exists
       const row = emptyProfile(yield* ids.next, input.userId, input.username, yield* nowSeconds)
-      yield* router.write({ _tag: "InsertProfile", row })
+      yield* router.write({ _tag: "InsertProfile", row }).pipe(
+        // Another caller created it since the check: the unique user_id refused this insert.
+        Effect.catchTag("StoreError", (error) =>
+          Effect.flatMap(router.read.getUserProfile(input.userId), (found) =>
+            Effect.fail(Option.isSome(found) ? exists : error)
+          )
+        )
+      )
       return row
     })
 
   const updateUserProfile = (userId: string, updates: Readonly<Record<string, unknown>>) =>
     Effect.gen(function* () {
-      if (typeof updates !== "object" || updates === null) {
+      if (typeof updates !== "object" || updates === null || Array.isArray(updates)) {
         return yield* new InvalidInput({ operation: "updateUserProfile", message: "updates must be an object" })
       }
-      yield* checkUpdateKeys(updates)
-      const set = yield* validate(UserProfileUpdates, "updateUserProfile")(updates)
+      // The service owns updated_at: a caller's value (the bot never sends one) is dropped rather than refused.
+      const entries = Object.entries(updates).filter(([key]) => key !== "updated_at")
+      yield* checkUpdateKeys(entries.map(([key]) => key))
+      const given = entries.filter(([, value]) => value !== undefined)
+      if (given.length === 0) return
+      const set = yield* validate(UserProfileUpdates, "updateUserProfile")(Object.fromEntries(given))
       const updatedAt = yield* nowSeconds
       const result = yield* router.write({ _tag: "UpdateProfile", userId, set: { ...set, updated_at: updatedAt } })
       if (result.rowsAffected === 0) return yield* new NotFound({ entity: "user profile", key: userId })
@@ -149,8 +178,8 @@ export const make = Effect.gen(function* () {
       const existing = yield* router.read.getUserProfile(userId)
       if (Option.isSome(existing)) return existing.value
       return yield* createUserProfile({ userId, username }).pipe(
-        // Lost a race with another creator: the profile now exists, return it.
-        Effect.catchTag("StoreError", (error) =>
+        // Lost a race with another first call: the profile exists now, return it.
+        Effect.catchTag("AlreadyExists", (error) =>
           Effect.flatMap(
             router.read.getUserProfile(userId),
             Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed })
@@ -159,15 +188,41 @@ export const make = Effect.gen(function* () {
       )
     })
 
-  const getUsersNeedingAnalysis = (raw: typeof NeedingAnalysisInput.Encoded = {}) =>
+  /**
+   * Every profile, the most recent interaction first; equal times newest profile first (ids are time-ordered).
+   * The Store lists profiles by user id only, so this reads them all (they are few: one per Discord user) and
+   * orders them here; a Store read ordered by `last_interaction_at DESC, created_at DESC, id DESC` (and one with
+   * the needs-analysis condition) would replace it.
+   */
+  const profilesByLastInteraction = Effect.gen(function* () {
+    const byUser = new Map<string, UserProfile>()
+    const rows = yield* scanPages(
+      (offset) => router.read.allUserProfiles({ limit: scanPageSize, offset }),
+      () => true
+    )
+    // Pages are read one by one: a profile created meanwhile can shift one into the next page twice.
+    for (const row of rows) byUser.set(row.user_id, row)
+    return [...byUser.values()].sort(
+      (a, b) =>
+        b.last_interaction_at - a.last_interaction_at ||
+        (b.created_at ?? 0) - (a.created_at ?? 0) ||
+        (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+    )
+  })
+
+  const needsAnalysis = (profile: UserProfile, minMessages: number) =>
+    (profile.last_analyzed_at === null || profile.last_analyzed_at < profile.last_interaction_at) &&
+    (profile.message_count ?? 0) >= minMessages
+
+  // The bot passes the limit alone: `getUsersNeedingAnalysis(100)`, `getAllUserProfiles()`.
+  const limitOptions = <O extends object>(raw: number | null | undefined | O) =>
+    typeof raw === "object" && raw !== null ? raw : { limit: raw }
+
+  const getUsersNeedingAnalysis = (raw?: number | null | typeof NeedingAnalysisInput.Encoded) =>
     Effect.gen(function* () {
-      const input = yield* validate(NeedingAnalysisInput, "getUsersNeedingAnalysis")(raw)
-      const now = yield* nowSeconds
-      return yield* router.read.usersNeedingAnalysis({
-        analyzedBefore: now - (input.olderThanSeconds ?? 86_400),
-        minMessages: input.minMessages ?? 0,
-        limit: input.limit ?? defaultLimit
-      })
+      const input = yield* validate(NeedingAnalysisInput, "getUsersNeedingAnalysis")(limitOptions(raw))
+      const profiles = yield* profilesByLastInteraction
+      return profiles.filter((p) => needsAnalysis(p, input.minMessages ?? 0)).slice(0, input.limit)
     })
 
   const saveAnalysisHistory = (raw: SaveAnalysisInput) =>
@@ -189,10 +244,8 @@ export const make = Effect.gen(function* () {
       return row
     })
 
-  const getAnalysisHistory = (userId: string, limit = 10) =>
-    Effect.flatMap(validate(Paging, "getAnalysisHistory")({ limit }), (o) =>
-      router.read.analysisHistory(userId, o.limit ?? 10)
-    )
+  const getAnalysisHistory = (userId: string, limit?: number | null) =>
+    Effect.flatMap(validate(limitOr(10), "getAnalysisHistory")(limit), (n) => router.read.analysisHistory(userId, n))
 
   const incrementMessageCount = (userId: string) =>
     Effect.gen(function* () {
@@ -202,10 +255,11 @@ export const make = Effect.gen(function* () {
       return result.replicate._tag === "UpdateProfile" ? (result.replicate.set.message_count ?? 0) : 0
     })
 
-  const getAllUserProfiles = (raw: typeof Paging.Encoded = {}) =>
-    Effect.flatMap(validate(Paging, "getAllUserProfiles")(raw), (o) =>
-      router.read.allUserProfiles({ limit: o.limit ?? 1000, offset: o.offset ?? 0 })
-    )
+  const getAllUserProfiles = (raw?: number | null | typeof AllProfilesInput.Encoded) =>
+    Effect.gen(function* () {
+      const { limit, offset } = yield* validate(AllProfilesInput, "getAllUserProfiles")(limitOptions(raw))
+      return (yield* profilesByLastInteraction).slice(offset, offset + limit)
+    })
 
   return UserProfileService.of({
     getUserProfile: router.read.getUserProfile,
