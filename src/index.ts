@@ -23,7 +23,16 @@ export { type Services, ServicesLive } from "./runtime/layers/Services.js"
 export { PostgresStoreLive, SqliteStoreLive } from "./runtime/layers/StoreLayers.js"
 export { DocumentService } from "./runtime/services/DocumentService.js"
 export { IdGenerator } from "./runtime/services/IdGenerator.js"
-export { MessageAnalyzer, type MessageAnalysis, AnalyzerError } from "./runtime/services/MessageAnalyzer.js"
+export {
+  AnalyzerError,
+  type AnalyzerFunctions,
+  fromFunctions as analyzerFromFunctions,
+  MessageAnalyzer,
+  type MessageAnalyzerShape,
+  type MessageContext,
+  type PreviousMessage,
+  registerAnalyzer
+} from "./runtime/services/MessageAnalyzer.js"
 export { MessageService } from "./runtime/services/MessageService.js"
 export { QueryService } from "./runtime/services/QueryService.js"
 export { StoreRouter } from "./runtime/services/StoreRouter.js"

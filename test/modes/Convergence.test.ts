@@ -74,12 +74,17 @@ describe("shadow modes converge", () => {
     Effect.gen(function* () {
       let calls = 0
       const analyzer = Layer.succeed(MessageAnalyzer, {
-        analyze: (m) =>
+        analyzeMessage: (content) =>
           Effect.sync(() => {
             calls++
             // Different on every call: a second call for the shadow would show up as a difference.
-            return { aiSummary: `summary #${calls} of ${m.content}`, sentiment: { score: Math.random() } }
-          })
+            return {
+              summary: `summary #${calls} of ${content}`,
+              sentimentAnalysis: { sentiment: "positive", score: Math.random() },
+              interactionMetrics: { interactionType: "statement", userIntent: `intent #${calls}` }
+            }
+          }),
+        analyzeQuery: () => Effect.succeed(undefined)
       })
       const dbs = yield* freshDatabases
       const ctx = yield* Layer.build(modeOver(dbs.layer, Modes.sqliteShadowedToPostgres).pipe(Layer.provide(analyzer)))

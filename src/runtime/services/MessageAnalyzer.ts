@@ -1,25 +1,20 @@
 /**
- * Message analysis (summary, sentiment, intent) is the bot's business; this project only stores it. The bot
- * provides its own analyzer; the default one adds nothing. It runs once per write, before the row is decided,
- * so both databases receive the same analysis. An analyzer failure never loses the message: it is logged and the
- * message is saved without analysis.
+ * Message and query analysis (summary, sentiment, intent) is the bot's business; this package calls the bot's two
+ * functions with their original arguments (contract §4.6) and stores what they return, untyped: whatever a model
+ * produced. The services call it once per write, before the row is decided, so both databases store the same
+ * analysis, and a failing analyzer never fails a save.
+ *
+ * Provide one the Effect way (`Layer.succeed(MessageAnalyzer, ...)`), or let the default find the bot's functions
+ * (see AnalyzerDiscovery.ts). With neither, the analysis columns stay empty and one warning says so.
  */
 import { Context, Data, Effect } from "effect"
-import type { JsonValue } from "../domain/JsonValue.js"
-import type { SenderType } from "../domain/Message.js"
+import { type AnalyzerFunctions, discoverAnalyzer, type PreviousMessage } from "./AnalyzerDiscovery.js"
 
-export interface MessageToAnalyze {
-  readonly senderType: SenderType
-  readonly content: string
-  readonly userId: string | null
-  readonly channelId: string | null
-}
+export { type AnalyzerFunctions, type PreviousMessage, registerAnalyzer } from "./AnalyzerDiscovery.js"
 
-export interface MessageAnalysis {
-  readonly aiSummary?: string
-  readonly sentiment?: JsonValue
-  readonly userIntent?: string
-  readonly interactionType?: string
+/** What `analyzeMessage` gets besides the message: the user's previous human messages, newest first. */
+export interface MessageContext {
+  readonly previousMessages: ReadonlyArray<PreviousMessage>
 }
 
 export class AnalyzerError extends Data.TaggedError("AnalyzerError")<{
@@ -28,9 +23,80 @@ export class AnalyzerError extends Data.TaggedError("AnalyzerError")<{
 }> {}
 
 export interface MessageAnalyzerShape {
-  readonly analyze: (message: MessageToAnalyze) => Effect.Effect<MessageAnalysis, AnalyzerError>
+  /**
+   * `{ summary, sentimentAnalysis, interactionMetrics: { interactionType, userIntent, botPerception,
+   * conversationQuality } }` as the model produced it; `undefined` when there is no analyzer (nothing is stored).
+   */
+  readonly analyzeMessage: (
+    messageContent: string,
+    username: string,
+    context: MessageContext
+  ) => Effect.Effect<unknown, AnalyzerError>
+  /** `{ sentimentAnalysis, queryMetrics: { queryComplexity, userSatisfaction } }`; `undefined` without an analyzer. */
+  readonly analyzeQuery: (
+    queryText: string,
+    username: string,
+    queryResult: string | undefined,
+    error: string | undefined,
+    resultCount: number | undefined
+  ) => Effect.Effect<unknown, AnalyzerError>
+}
+
+const call = (operation: string, run: () => unknown) =>
+  Effect.tryPromise({
+    try: async () => (await run()) as unknown,
+    catch: (cause) =>
+      new AnalyzerError({
+        message: `${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause
+      })
+  })
+
+/** The analyzer over Promise-returning functions (the shape of `@repo/shared`); a missing one analyses nothing. */
+export const fromFunctions = (functions: AnalyzerFunctions): MessageAnalyzerShape => ({
+  analyzeMessage: (messageContent, username, context) => {
+    const analyze = functions.analyzeMessage
+    return analyze === undefined
+      ? Effect.succeed(undefined)
+      : call("analyzeMessage", () =>
+          analyze(messageContent, username, { previousMessages: [...context.previousMessages] })
+        )
+  },
+  analyzeQuery: (queryText, username, queryResult, error, resultCount) => {
+    const analyze = functions.analyzeQuery
+    return analyze === undefined
+      ? Effect.succeed(undefined)
+      : call("analyzeQuery", () => analyze(queryText, username, queryResult, error, resultCount))
+  }
+})
+
+// Once per process, not per message: an unconfigured analyzer is a deployment fact, not an event.
+let warnedMissing = false
+
+const discovered = Effect.flatMap(
+  Effect.promise(() => discoverAnalyzer()),
+  (found): Effect.Effect<AnalyzerFunctions> => {
+    if (found._tag === "Found") return Effect.succeed(found.functions)
+    if (warnedMissing) return Effect.succeed({})
+    warnedMissing = true
+    return Effect.logWarning(
+      "no message analyzer: ai_summary, sentiment_analysis and the interaction and query metrics stay empty. " +
+        "Install @repo/shared beside this package, call registerAnalyzer({ analyzeMessage, analyzeQuery }), or " +
+        "provide a MessageAnalyzer layer."
+    ).pipe(Effect.annotateLogs({ reason: found.reason }), Effect.as({}))
+  }
+)
+
+/** The default: the registered functions, else `@repo/shared`'s, looked up at each call (a registration may come late). */
+export const discoveredAnalyzer: MessageAnalyzerShape = {
+  analyzeMessage: (...args) =>
+    Effect.flatMap(discovered, (functions) => fromFunctions(functions).analyzeMessage(...args)),
+  analyzeQuery: (...args) => Effect.flatMap(discovered, (functions) => fromFunctions(functions).analyzeQuery(...args))
 }
 
 export class MessageAnalyzer extends Context.Reference<MessageAnalyzer>()("@repo/database/MessageAnalyzer", {
-  defaultValue: (): MessageAnalyzerShape => ({ analyze: () => Effect.succeed({}) })
-}) {}
+  defaultValue: (): MessageAnalyzerShape => discoveredAnalyzer
+}) {
+  /** No analysis at all, and no warning: for programs (the demo, benchmarks) that store messages without a bot. */
+  static readonly none: MessageAnalyzerShape = fromFunctions({})
+}
