@@ -80,8 +80,22 @@ export {
   defaultDatabase,
   disposeDatabase,
   documentService,
-  messageService,
-  queryService,
   userProfileService
 } from "./runtime/facade/defaultDatabase.js"
 export { DatabaseConfigError, type Promised } from "./runtime/facade/Promised.js"
+export {
+  getMessageById,
+  getMessageCount,
+  type MessageRecord,
+  queryMessages,
+  saveAIMessage,
+  saveHumanMessage,
+  saveToolExecution
+} from "./runtime/contract/Messages.js"
+export {
+  getQueryById,
+  getQueryCount,
+  getRecentQueries,
+  type QueryRecord,
+  saveQuery
+} from "./runtime/contract/Queries.js"

@@ -1,20 +1,16 @@
 /**
  * The Promise facade the bot's async code calls: same methods as the Effect services, `null` for a missing row,
- * typed errors rejected as the error objects, `dispose()` draining shadow writes; and the module-level services
- * of the guide, configured from the environment on first use.
+ * typed errors rejected as the error objects, `dispose()` draining shadow writes; and the module-level functions
+ * and services, configured from the environment on first use.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import Pg from "pg"
 import { InvalidInput, NotFound } from "../../src/runtime/domain/Errors.js"
 import { createDatabase } from "../../src/runtime/facade/createDatabase.js"
-import {
-  disposeDatabase,
-  documentService,
-  messageService,
-  queryService,
-  userProfileService
-} from "../../src/runtime/facade/defaultDatabase.js"
+import { getMessageCount, saveHumanMessage } from "../../src/runtime/contract/Messages.js"
+import { saveQuery } from "../../src/runtime/contract/Queries.js"
+import { disposeDatabase, documentService, userProfileService } from "../../src/runtime/facade/defaultDatabase.js"
 import { DatabaseConfigError } from "../../src/runtime/facade/Promised.js"
 import * as Modes from "../../src/runtime/modes/Mode.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
@@ -96,8 +92,15 @@ describe("Promise facade", () => {
       process.env["SHADOW_HEALTH_INTERVAL_MS"] = "0"
 
       yield* Effect.promise(async () => {
-        await messageService.saveHumanMessage({ userId: "u1", username: "U", content: "from the bot" })
-        await queryService.saveQuery({ userId: "u1", username: "U", queryText: "q" })
+        await saveHumanMessage({
+          userId: "u1",
+          username: "U",
+          channelId: "c1",
+          channelName: "general",
+          messageContent: "from the bot",
+          messageId: "d1"
+        })
+        await saveQuery({ userId: "u1", username: "U", queryText: "q" })
         await documentService.createDocument({ title: "t", createdBy: "u1" })
         await userProfileService.createUserProfile({ userId: "u1", username: "U" })
         await userProfileService.updateUserProfile("u1", { dominant_archetype: "sage" })
@@ -112,7 +115,7 @@ describe("Promise facade", () => {
       process.env["USE_POSTGRES_SHADOW"] = "false"
       process.env["USE_POSTGRES_READ"] = "true"
       const error = yield* Effect.promise(() =>
-        messageService.getMessageCount().then(
+        getMessageCount({}).then(
           () => undefined,
           (e: unknown) => e
         )

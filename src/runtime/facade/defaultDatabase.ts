@@ -1,17 +1,14 @@
 /**
- * The module-level services of the guide (`import { messageService } from "@repo/database"`): one database
- * configured from the environment, opened on the first call. Call `disposeDatabase()` on shutdown (SIGTERM) so
- * pending shadow writes drain before the process exits.
+ * The module-level services of the guide (`import { documentService } from "@repo/database"`): one database
+ * configured from the environment, opened on the first call. The bot's bare functions (saveHumanMessage, ...) run on
+ * this database too. Call `disposeDatabase()` on shutdown (SIGTERM) so pending shadow writes drain before the
+ * process exits.
  */
 import {
   createDatabase,
   type DatabaseClient,
   documentMethods,
   type DocumentServiceClient,
-  messageMethods,
-  type MessageServiceClient,
-  queryMethods,
-  type QueryServiceClient,
   userProfileMethods,
   type UserProfileServiceClient
 } from "./createDatabase.js"
@@ -30,8 +27,6 @@ const lazily = <S extends object>(pick: (db: DatabaseClient) => S, methods: Read
   return out as S
 }
 
-export const messageService: MessageServiceClient = lazily((db) => db.messageService, messageMethods)
-export const queryService: QueryServiceClient = lazily((db) => db.queryService, queryMethods)
 export const documentService: DocumentServiceClient = lazily((db) => db.documentService, documentMethods)
 export const userProfileService: UserProfileServiceClient = lazily((db) => db.userProfileService, userProfileMethods)
 

@@ -2,7 +2,7 @@
 import { Cause, Context, Effect, Layer, type Option, Schema } from "effect"
 import type { InvalidInput, StoreError } from "../domain/Errors.js"
 import type { JsonValue } from "../domain/JsonValue.js"
-import { Paging } from "../domain/MessageFilter.js"
+import { pageFields } from "../domain/PageLimits.js"
 import type { Query } from "../domain/Query.js"
 import { parseJsonLenient } from "../store/RowCodec.js"
 import { IdGenerator } from "./IdGenerator.js"
@@ -37,9 +37,13 @@ export const SaveQueryInput = Schema.Struct({
 })
 export type SaveQueryInput = typeof SaveQueryInput.Encoded
 
+/** The original's default page of recent queries (contract K9). */
+export const defaultQueriesLimit = 50
+
+/** A missing, 0 or NaN limit is the default page, as the web app's request parsing relies on (K9, F4). */
 export const RecentQueriesOptions = Schema.Struct({
   userId: Schema.optional(Schema.String),
-  ...Paging.fields
+  ...pageFields(defaultQueriesLimit)
 })
 
 export const QueryCountFilter = Schema.Struct({ userId: Schema.optional(Schema.String) })
@@ -55,9 +59,6 @@ export interface QueryServiceShape {
 }
 
 export class QueryService extends Context.Tag("@repo/database/QueryService")<QueryService, QueryServiceShape>() {}
-
-/** The original's default page of recent queries (contract K9). */
-export const defaultQueriesLimit = 50
 
 /** What `query_result` stores: JSON text parsed (so it reads back as the same text), other values serialised. */
 const resultJson = (value: unknown): JsonValue | null =>
@@ -134,14 +135,10 @@ export const make = Effect.gen(function* () {
     })
 
   const getRecentQueries = (raw: typeof RecentQueriesOptions.Encoded = {}) =>
-    Effect.flatMap(validate(RecentQueriesOptions, "getRecentQueries")(raw), (o) => {
-      const limit = o.limit ?? defaultQueriesLimit
-      const offset = o.offset ?? 0
+    Effect.flatMap(validate(RecentQueriesOptions, "getRecentQueries")(raw), ({ limit, offset, userId }) =>
       // The Store reads the newest `limit` rows from the start; the page is cut here until it takes an offset.
-      return Effect.map(router.read.recentQueries({ userId: o.userId, limit: limit + offset }), (rows) =>
-        rows.slice(offset)
-      )
-    })
+      Effect.map(router.read.recentQueries({ userId, limit: limit + offset }), (rows) => rows.slice(offset))
+    )
 
   const getQueryCount = (raw: typeof QueryCountFilter.Encoded = {}) =>
     Effect.flatMap(validate(QueryCountFilter, "getQueryCount")(raw), (f) => router.read.countQueries(f.userId))
