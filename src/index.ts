@@ -76,12 +76,7 @@ export {
   type QueryServiceClient,
   type UserProfileServiceClient
 } from "./runtime/facade/createDatabase.js"
-export {
-  defaultDatabase,
-  disposeDatabase,
-  documentService,
-  userProfileService
-} from "./runtime/facade/defaultDatabase.js"
+export { defaultDatabase, disposeDatabase } from "./runtime/facade/defaultDatabase.js"
 export { DatabaseConfigError, type Promised } from "./runtime/facade/Promised.js"
 export {
   getMessageById,
@@ -99,3 +94,32 @@ export {
   type QueryRecord,
   saveQuery
 } from "./runtime/contract/Queries.js"
+export {
+  addCollaborator,
+  createDocument,
+  deleteDocument,
+  type DocumentCollaboratorRecord,
+  type DocumentRecord,
+  getDocument,
+  getDocumentCollaborators,
+  getDocumentCount,
+  hasDocumentAccess,
+  listDocuments,
+  removeCollaborator,
+  updateDocumentContent,
+  updateDocumentTitle
+} from "./runtime/contract/Documents.js"
+export {
+  createUserProfile,
+  getAllUserProfiles,
+  getAnalysisHistory,
+  getOrCreateUserProfile,
+  getUserProfile,
+  getUsersNeedingAnalysis,
+  incrementMessageCount,
+  saveAnalysisHistory,
+  type UserAnalysisHistoryRecord,
+  type UserProfileRecord,
+  type UserProfileRecordUpdates,
+  updateUserProfile
+} from "./runtime/contract/UserProfiles.js"

@@ -10,9 +10,11 @@ import { InvalidInput, NotFound } from "../../src/runtime/domain/Errors.js"
 import { createDatabase } from "../../src/runtime/facade/createDatabase.js"
 import { getMessageCount, saveHumanMessage } from "../../src/runtime/contract/Messages.js"
 import { saveQuery } from "../../src/runtime/contract/Queries.js"
-import { disposeDatabase, documentService, userProfileService } from "../../src/runtime/facade/defaultDatabase.js"
+import { createDocument } from "../../src/runtime/contract/Documents.js"
+import { createUserProfile, updateUserProfile } from "../../src/runtime/contract/UserProfiles.js"
+import { disposeDatabase } from "../../src/runtime/facade/defaultDatabase.js"
 import { DatabaseConfigError } from "../../src/runtime/facade/Promised.js"
-import * as Modes from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
 import { freshDatabases, modeOver, postgresWriteControl } from "./support/ModeFixtures.js"
 
@@ -101,9 +103,9 @@ describe("Promise facade", () => {
           messageId: "d1"
         })
         await saveQuery({ userId: "u1", username: "U", queryText: "q" })
-        await documentService.createDocument({ title: "t", createdBy: "u1" })
-        await userProfileService.createUserProfile({ userId: "u1", username: "U" })
-        await userProfileService.updateUserProfile("u1", { dominant_archetype: "sage" })
+        await createDocument({ title: "t", createdBy: "u1" })
+        await createUserProfile("u1", "U")
+        await updateUserProfile("u1", { dominant_archetype: "sage" })
         await disposeDatabase()
       })
       expect(yield* countIn(pg.url, "messages")).toBe(1)

@@ -2,13 +2,19 @@
 // NodeNext) and once as its Next.js web app does (strict: true, bundler resolution).
 import { Effect } from "effect"
 import {
+  createDocument,
   DatabaseLive,
   disposeDatabase,
+  type DocumentRecord,
+  getDocumentCount,
+  getOrCreateUserProfile,
+  listDocuments,
   type MessageRecord,
   MessageService,
   queryMessages,
   saveHumanMessage,
-  userProfileService
+  updateUserProfile,
+  type UserProfileRecord
 } from "@repo/database"
 import { copyData, verify } from "@repo/database/migrate"
 
@@ -25,9 +31,28 @@ export const promiseStyle = async (userId: string): Promise<number> => {
     responseDecision: { shouldRespond: true, confidence: 87, reason: "mentioned" }
   })
   const rows: Array<MessageRecord> = await queryMessages({ userId, senderType: "human", limit: 1000 })
-  const profile = await userProfileService.getOrCreateUserProfile(userId, "u")
+  const profile: UserProfileRecord = await getOrCreateUserProfile(userId, "u")
+  // userProfileAnalysis.ts: JSON columns as JSON text, null clears a column, undefined is skipped.
+  await updateUserProfile(userId, {
+    username: "u",
+    message_count: 12,
+    feelings_json: JSON.stringify({ affinityScore: 72.5 }),
+    dominant_archetype: null,
+    distinctive_features: undefined
+  })
   await disposeDatabase()
-  return (rows[0]?.timestamp ?? 0) + (profile.message_count ?? 0)
+  return (rows[0]?.timestamp ?? 0) + profile.message_count
+}
+
+// The web app's documents route (apps/web/app/api/documents/route.ts), compiled with strict: true.
+export const webDocuments = async (query: { createdBy?: string; limit?: string; page?: string; userId: string }) => {
+  const createdBy: string | undefined = query.createdBy || undefined
+  const limit: number = parseInt(query.limit || "20")
+  const offset = (parseInt(query.page || "1") - 1) * limit
+  const documents: Array<DocumentRecord> = await listDocuments({ createdBy, limit, offset })
+  const total: number = await getDocumentCount({ createdBy })
+  const created = await createDocument({ title: "t", content: "", createdBy: query.userId, isPublic: true })
+  return { documents, total, id: created.id, isPublic: created.is_public }
 }
 
 export const effectStyle = Effect.gen(function* () {
