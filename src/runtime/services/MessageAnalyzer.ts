@@ -44,7 +44,7 @@ export interface MessageAnalyzerShape {
 
 const call = (operation: string, run: () => unknown) =>
   Effect.tryPromise({
-    try: async () => (await run()) as unknown,
+    try: async (): Promise<unknown> => await run(),
     catch: (cause) =>
       new AnalyzerError({
         message: `${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
