@@ -5,6 +5,7 @@ import {
   conversionRules,
   convertCell,
   Mismatch,
+  restoreCell,
   type SqliteCell
 } from "../../src/programs/data/ConversionRules.js"
 import { copyLine } from "../../src/programs/data/CopyText.js"
@@ -42,10 +43,28 @@ describe("conversion rules", () => {
     expect(convert("epochSeconds", -5).result).toBe("-5")
   })
 
-  it("reports a REAL or TEXT in an integer column instead of changing it", () => {
-    expect(reasonOf("epochSeconds", 1_700_000_000.5)).toBe("REAL 1700000000.5 in an INTEGER column")
+  it("keeps a REAL in an INTEGER column exactly (NUMERIC), and restores the same cell from its text", () => {
+    for (const [cell, text] of [
+      [24.5, "24.5"],
+      [72.5, "72.5"],
+      [-0.125, "-0.125"],
+      [1e-7, "1e-7"],
+      [1e20, "1e+20"],
+      [Infinity, "Infinity"]
+    ] as const) {
+      expect(convert("integer", cell).result).toBe(text)
+      expect(restoreCell("integer", text)).toBe(cell)
+    }
+    expect(restoreCell("integer", "80")).toBe(80)
+    expect(restoreCell("integer", "9007199254740993")).toBe(9007199254740993n)
+    expect(reasonOf("integer", -0)).toBe("REAL -0 in an INTEGER column: NUMERIC has no negative zero")
+  })
+
+  it("reports a REAL or TEXT in a time or integer column instead of changing it", () => {
+    expect(reasonOf("epochSeconds", 1_700_000_000.5)).toBe("REAL 1700000000.5 in an epoch seconds (BIGINT) column")
     expect(reasonOf("integer", "")).toBe('TEXT "" in an INTEGER column')
-    expect(reasonOf("integer", 1e20)).toBe("INTEGER 100000000000000000000 in an INTEGER column")
+    expect(reasonOf("integer", "80")).toBe('TEXT "80" in an INTEGER column')
+    expect(reasonOf("epochMillis", 1e20)).toBe("INTEGER 100000000000000000000 in an epoch milliseconds (BIGINT) column")
     expect(reasonOf("real", "n/a")).toBe('TEXT "n/a" in a REAL column')
     expect(reasonOf("text", new Uint8Array([1, 2]))).toBe("BLOB (2 bytes) in a TEXT column")
   })

@@ -1,12 +1,14 @@
 /**
  * Every data quirk of the legacy schema, planted by the generator, handled without losing anything: each planted
- * cell is either loaded (invalid JSON kept as a JSONB string, U+0000 removed, NULL booleans kept) or its row is in
- * the rejects file with table, key, column and original value, and the summary counts all of it.
+ * cell is either loaded (invalid JSON kept as a JSONB string, U+0000 removed, NULL booleans kept, a REAL in an
+ * INTEGER column kept as it is) or its row is in the rejects file with table, key, column and original value, and
+ * the summary counts all of it.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
+import { tableByName } from "../../src/runtime/domain/Tables.js"
 import { legacyLateProfileColumns } from "../../src/runtime/schema/LegacySchema.js"
 import { copyData } from "../../src/programs/data/CopyData.js"
 import { exportData } from "../../src/programs/data/ExportData.js"
@@ -48,7 +50,24 @@ describe("legacy data quirks", () => {
     () =>
       Effect.gen(function* () {
         const legacy = yield* legacyDatabase({ messages: 2000, quirks: true })
-        const quirks = legacy.summary.quirks
+        // Text that is no number in an INTEGER column (SQLite keeps it; no PostgreSQL number type can): its profile
+        // is rejected, and so is the profile's history, which shows how a rejected parent's children are reported.
+        const textProfile = ["profile-1", "profile-2", "profile-3"].find(
+          (id) => !legacy.summary.quirks.some((q) => q.id === id)
+        )!
+        yield* withSqlite(legacy.path, (db) =>
+          db.prepare("UPDATE user_profiles SET trust_level = 'very high' WHERE id = ?").run(textProfile)
+        )
+        const quirks = [
+          ...legacy.summary.quirks,
+          {
+            table: "user_profiles",
+            id: textProfile,
+            column: "trust_level",
+            kind: "empty_text_in_numeric_column",
+            detail: "'very high'"
+          } as const
+        ]
         const pg = yield* freshPostgres
         const rejectsPath = join(legacy.dir, "rejects.jsonl")
         const summary = yield* copyData({ rejectsPath }).pipe(Effect.provide(copyLayers(legacy.path, pg)))
@@ -89,16 +108,39 @@ describe("legacy data quirks", () => {
               expect(row?.v).toBe(String(original).replaceAll("\u0000", ""))
               break
             }
-            case "real_in_integer_column":
+            case "real_in_integer_column": {
+              const kind = tableByName(quirk.table)!.columns[quirk.column]!.kind
+              if (kind === "integer") {
+                // NUMERIC keeps what SQLite keeps: the fraction, exactly.
+                const original = yield* withSqlite(legacy.path, (db) =>
+                  db.prepare(`SELECT ${quirk.column} FROM ${quirk.table} WHERE id = ?`).pluck().get(quirk.id)
+                )
+                expect(rejected(quirk.table, quirk.id)).toBeUndefined()
+                expect(Number((yield* pgValue(quirk.table, quirk.id, quirk.column))?.v)).toBe(original)
+                expect(Number.isInteger(original)).toBe(false)
+                break
+              }
+              // Time columns stay BIGINT (whole seconds): a fraction there is reported, not rounded.
+              const reject = rejected(quirk.table, quirk.id)
+              expect(kind).toBe("epochSeconds")
+              expect(reject?.kind).toBe("mismatch")
+              expect(reject?.column).toBe(quirk.column)
+              expect(reject?.row[quirk.column]).toEqual(reject?.value)
+              expect(reject?.reason).toMatch(/REAL \d+\.5 in an epoch seconds \(BIGINT\) column/)
+              expect(yield* pgValue(quirk.table, quirk.id, "id")).toBeUndefined()
+              break
+            }
             case "empty_text_in_numeric_column": {
               const reject = rejected(quirk.table, quirk.id)
               expect(reject?.kind).toBe("mismatch")
               expect(reject?.column).toBe(quirk.column)
               expect(reject?.row[quirk.column]).toEqual(reject?.value)
-              expect(reject?.reason).toMatch(quirk.kind === "empty_text_in_numeric_column" ? /TEXT ""/ : /REAL \d+\.5/)
+              expect(reject?.reason).toMatch(/TEXT "(very high)?" in an INTEGER column/)
               expect(yield* pgValue(quirk.table, quirk.id, "id")).toBeUndefined()
               break
             }
+            case "numeric_text_in_integer_column":
+              break
             case "null_boolean": {
               const row = yield* pgValue(quirk.table, quirk.id, quirk.column)
               expect(row?.present).toBe(1)

@@ -88,14 +88,15 @@ describe("omega-db status", () => {
       expect(report.postgres.database.appliedMigrations).toEqual([
         "1_initial_schema",
         "2_shadow_journal",
-        "3_shadow_journal_replay_order"
+        "3_shadow_journal_replay_order",
+        "4_integer_columns_numeric"
       ])
       expect(report.postgres.database.rows.messages).toBe(1)
       expect(report.journal).toEqual({ waiting: 0, toPostgres: 0, toSqlite: 0 })
       expect(report.migration.next).toBe("once the journal stays empty: USE_POSTGRES_READ=true (phase 5)")
       const text = renderStatusText(report)
       expect(text).toContain(`127.0.0.1:5432/${pg.name} (DATABASE_URL): PostgreSQL`)
-      expect(text).toContain("migrations 3/3 applied")
+      expect(text).toContain("migrations 4/4 applied")
       expect(text).toContain("Journal     empty: no shadow writes waiting")
 
       // A shadow write the shadow missed waits in the primary's journal: status names it and says what to do.

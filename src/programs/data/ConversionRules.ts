@@ -9,6 +9,7 @@
  * removed (PostgreSQL cannot store it in TEXT or JSONB) and invalid JSON is kept as a JSONB string.
  */
 import type { ColumnKind } from "../../runtime/domain/Column.js"
+import { pgColumnTypes } from "../../runtime/schema/CurrentSchema.js"
 import { scanJson } from "./JsonScan.js"
 
 /**
@@ -45,6 +46,7 @@ export const describeCell = (value: SqliteCell): string => {
   if (value === null) return "NULL"
   if (typeof value === "string") return `TEXT ${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`
   if (typeof value === "bigint") return `INTEGER ${value}`
+  if (Object.is(value, -0)) return "REAL -0"
   if (typeof value === "number") return Number.isInteger(value) ? `INTEGER ${value}` : `REAL ${value}`
   return `BLOB (${value.byteLength} bytes)`
 }
@@ -80,11 +82,35 @@ const stripNulDeep = (value: unknown): unknown => {
   return value
 }
 
-const integer = (value: Exclude<SqliteCell, null>): string | Mismatch => {
+/**
+ * An INTEGER column of the legacy schema, NUMERIC in PostgreSQL: whatever SQLite's affinity kept there as a number.
+ * An INTEGER (64-bit, exact) as is; a REAL (the bot's 24.5) as the shortest text that reads back as the same
+ * double, in exponent form when it is integral, so restoreCell knows it for a REAL. TEXT left there is text that
+ * is no number ('' or words): no numeric column can hold it.
+ */
+const numeric = (value: Exclude<SqliteCell, null>): string | Mismatch => {
   if (typeof value === "bigint") return value.toString()
-  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value)
+  if (typeof value === "number") {
+    // NUMERIC has no negative zero (SQLite's affinity never leaves one in an INTEGER column either).
+    if (Object.is(value, -0)) return new Mismatch("REAL -0 in an INTEGER column: NUMERIC has no negative zero")
+    if (Number.isSafeInteger(value)) return String(value)
+    // ±Infinity and NaN as NUMERIC spells them; an integral REAL beyond 2^53 as 1e+19, which NUMERIC reads too.
+    return Number.isInteger(value) ? value.toExponential() : String(value)
+  }
   return mismatch(value, "an INTEGER")
 }
+
+/**
+ * A time column, BIGINT in PostgreSQL: whole numbers only. The bot writes Math.floor(Date.now() / 1000) and
+ * Date.now(); a fraction there came from another tool and is reported rather than rounded.
+ */
+const wholeNumber =
+  (column: string) =>
+  (value: Exclude<SqliteCell, null>): string | Mismatch => {
+    if (typeof value === "bigint") return value.toString()
+    if (typeof value === "number" && Number.isSafeInteger(value)) return String(value)
+    return mismatch(value, column)
+  }
 
 const real = (value: Exclude<SqliteCell, null>): string | Mismatch => {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value)
@@ -119,47 +145,50 @@ const boolean = (value: Exclude<SqliteCell, null>): string | Mismatch => {
   return mismatch(value, "a boolean (0/1)")
 }
 
+/** The type the migrations give a kind's columns, as DDL spells it. */
+const pgType = (kind: ColumnKind): string => pgColumnTypes[kind].toUpperCase()
+
 /** Every column kind's rule. NULL is NULL in every kind; a NOT NULL target rejects it (the row goes to rejects). */
 export const conversionRules: { readonly [K in ColumnKind]: ConversionRule } = {
   text: {
     kind: "text",
-    postgres: "TEXT",
+    postgres: pgType("text"),
     rule: "TEXT as is, U+0000 removed (counted as sanitized); any other storage class is a mismatch",
     convert: text
   },
   integer: {
     kind: "integer",
-    postgres: "BIGINT",
-    rule: "INTEGER as is (64-bit, exact); REAL or TEXT (e.g. '') is a mismatch",
-    convert: integer
+    postgres: pgType("integer"),
+    rule: "INTEGER as is (64-bit, exact); REAL as is (e.g. 24.5, exact); TEXT (e.g. '') is a mismatch",
+    convert: numeric
   },
   epochMillis: {
     kind: "epochMillis",
-    postgres: "BIGINT",
-    rule: "epoch milliseconds, as integer",
-    convert: integer
+    postgres: pgType("epochMillis"),
+    rule: "epoch milliseconds, as integer; REAL or TEXT is a mismatch",
+    convert: wholeNumber("an epoch milliseconds (BIGINT)")
   },
   epochSeconds: {
     kind: "epochSeconds",
-    postgres: "BIGINT",
-    rule: "epoch seconds, as integer",
-    convert: integer
+    postgres: pgType("epochSeconds"),
+    rule: "epoch seconds, as integer; REAL or TEXT is a mismatch",
+    convert: wholeNumber("an epoch seconds (BIGINT)")
   },
   real: {
     kind: "real",
-    postgres: "DOUBLE PRECISION",
+    postgres: pgType("real"),
     rule: "REAL as is (shortest round-trip text, ±Infinity and -0 kept); TEXT is a mismatch",
     convert: real
   },
   json: {
     kind: "json",
-    postgres: "JSONB",
+    postgres: pgType("json"),
     rule: "valid JSON text parsed as JSONB; invalid JSON kept as a JSONB string of the text (counted); U+0000 removed from strings and keys (counted)",
     convert: json
   },
   boolean: {
     kind: "boolean",
-    postgres: "BOOLEAN",
+    postgres: pgType("boolean"),
     rule: "INTEGER 0 → false, 1 → true; any other value is a mismatch",
     convert: boolean
   }
@@ -179,6 +208,8 @@ export const restoreCell = (kind: ColumnKind, text: string | null): SqliteCell =
     case "integer":
     case "epochMillis":
     case "epochSeconds": {
+      // Digits only: an INTEGER (a number within 2^53, as the export decodes it); anything else a REAL.
+      if (!/^-?\d+$/.test(text)) return Number(text)
       const n = Number(text)
       return Number.isSafeInteger(n) ? n : BigInt(text)
     }

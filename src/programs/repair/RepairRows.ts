@@ -3,7 +3,7 @@
  * and each row missing or different on the other side is re-read from the primary and applied there as
  * `UpsertRow` (idempotent: running repair twice changes nothing the second time). Rows only on the other side
  * are reported, and deleted only with `deleteExtra`. A row the other side refuses (PostgreSQL's foreign keys
- * refuse legacy orphans, its BIGINT refuses '' ...) is reported as unrepairable with the database's reason; it
+ * refuse legacy orphans, its NUMERIC refuses '' ...) is reported as unrepairable with the database's reason; it
  * is retried once after the table's deletions, which may have removed the row it collided with.
  */
 import type { SqlError } from "@effect/sql"
@@ -36,7 +36,8 @@ const readRow = (db: Databases, backend: Backend, table: Table, key: string) =>
 
 const kindOk: Record<ColumnKind, (value: Canonical) => boolean> = {
   text: (v) => typeof v === "string",
-  integer: (v) => typeof v === "number" && Number.isInteger(v),
+  // NUMERIC since PostgreSQL migration 4: a fraction SQLite keeps in an INTEGER column is copied as it is.
+  integer: (v) => typeof v === "number",
   epochMillis: (v) => typeof v === "number" && Number.isInteger(v),
   epochSeconds: (v) => typeof v === "number" && Number.isInteger(v),
   real: (v) => typeof v === "number",

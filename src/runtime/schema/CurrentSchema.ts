@@ -4,6 +4,7 @@
  * at the migration that last set each object, so a new migration that replaces one must be pointed to here
  * (test/schema/MigrationSnapshots.test.ts compares these expectations with a migrated database).
  */
+import type { ColumnKind } from "../domain/Column.js"
 import { ftsTriggers } from "./sqlite/0001_legacy_baseline.js"
 
 /** SQLite's FTS5 triggers in the 'delete'-command form, as SQLite migration 1 installs them. */
@@ -18,3 +19,19 @@ export const sqliteFtsTriggerNames: ReadonlyArray<string> = [
 
 /** The PostgreSQL full-text index; the store's search expression must repeat its expression exactly. */
 export const pgSearchIndexName = "idx_messages_fts"
+
+/**
+ * The PostgreSQL type of each column kind, as format_type() names it after every migration: migration 1 created
+ * the columns, migration 4 made the `integer` kind NUMERIC so that it holds what SQLite's INTEGER affinity keeps
+ * (64-bit integers and fractions such as 72.5). The time kinds stay BIGINT: the bot only ever writes whole
+ * seconds and milliseconds, and the writes refuse fractions there (Column.writeSchemaOf).
+ */
+export const pgColumnTypes: Readonly<Record<ColumnKind, string>> = {
+  text: "text",
+  integer: "numeric",
+  epochMillis: "bigint",
+  epochSeconds: "bigint",
+  real: "double precision",
+  json: "jsonb",
+  boolean: "boolean"
+}

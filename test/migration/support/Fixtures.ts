@@ -21,6 +21,7 @@ export const legacyDatabase = (options: {
   readonly messages: number
   readonly form?: "full" | "early"
   readonly quirks?: boolean
+  readonly affinityNumbers?: boolean
   readonly seed?: number
 }) =>
   Effect.gen(function* () {
@@ -30,6 +31,7 @@ export const legacyDatabase = (options: {
       form: options.form ?? "full",
       messages: options.messages,
       quirks: options.quirks ?? false,
+      affinityNumbers: options.affinityNumbers ?? false,
       ...(options.seed === undefined ? {} : { seed: options.seed })
     }).pipe(Effect.orDie)
     return { dir, path: summary.path, summary } as { dir: string; path: string; summary: LegacyDatabaseSummary }

@@ -1,12 +1,14 @@
 /**
  * "All tables exist": every table of the registry (and the shadow journal, and SQLite's FTS table) is present
- * on both sides with all its columns, and each side's recorded migrations are exactly the ones this program
- * ships (none pending, none unknown).
+ * on both sides with all its columns, PostgreSQL's of the type the migrations give their kind (SQLite's declared
+ * types never change, and its affinity stores any value anyway), and each side's recorded migrations are exactly
+ * the ones this program ships (none pending, none unknown).
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import { Effect } from "effect"
 import type { Backend } from "../../../runtime/domain/Errors.js"
 import { tables } from "../../../runtime/domain/Tables.js"
+import { pgColumnTypes } from "../../../runtime/schema/CurrentSchema.js"
 import { migrationsOf, migrationsTable } from "../../../runtime/schema/runSchemaMigrations.js"
 import type { Databases } from "../Databases.js"
 import { check, type CheckResult } from "../VerifyReport.js"
@@ -14,6 +16,8 @@ import { check, type CheckResult } from "../VerifyReport.js"
 interface SideSchema {
   readonly tables: ReadonlySet<string>
   readonly columns: (table: string) => ReadonlySet<string>
+  /** The column's type as format_type() names it; undefined where types are not checked (SQLite). */
+  readonly typeOf: (table: string, column: string) => string | undefined
 }
 
 const sqliteSchema = (sql: SqlClient.SqlClient): Effect.Effect<SideSchema, SqlError.SqlError> =>
@@ -24,20 +28,31 @@ const sqliteSchema = (sql: SqlClient.SqlClient): Effect.Effect<SideSchema, SqlEr
       const rows = yield* sql<{ name: string }>`SELECT name FROM pragma_table_info(${table.name})`
       columns.set(table.name, new Set(rows.map((r) => r.name)))
     }
-    return { tables: new Set(names.map((r) => r.name)), columns: (t) => columns.get(t) ?? new Set() }
+    return {
+      tables: new Set(names.map((r) => r.name)),
+      columns: (t) => columns.get(t) ?? new Set(),
+      typeOf: () => undefined
+    }
   })
 
 const postgresSchema = (sql: SqlClient.SqlClient): Effect.Effect<SideSchema, SqlError.SqlError> =>
   Effect.gen(function* () {
-    const rows = yield* sql<{ table_name: string; column_name: string }>`SELECT table_name, column_name
+    const rows = yield* sql<{ table_name: string; column_name: string; data_type: string }>`SELECT table_name,
+        column_name, data_type
       FROM information_schema.columns WHERE table_schema = current_schema()`
     const columns = new Map<string, Set<string>>()
+    const types = new Map<string, string>()
     for (const row of rows) {
       const set = columns.get(row.table_name) ?? new Set<string>()
       set.add(row.column_name)
       columns.set(row.table_name, set)
+      types.set(`${row.table_name}.${row.column_name}`, row.data_type)
     }
-    return { tables: new Set(columns.keys()), columns: (t) => columns.get(t) ?? new Set() }
+    return {
+      tables: new Set(columns.keys()),
+      columns: (t) => columns.get(t) ?? new Set(),
+      typeOf: (t, c) => types.get(`${t}.${c}`)
+    }
   })
 
 /** The migrations this program ships, as the Migrator records them (`1_initial_schema` → 1, "initial_schema"). */
@@ -69,6 +84,13 @@ const inspect = (backend: Backend, sql: SqlClient.SqlClient): Effect.Effect<Side
       const present = schema.columns(table.name)
       const missing = Object.keys(table.columns).filter((c) => !present.has(c))
       if (missing.length > 0) problems.push(`${backend}: ${table.name} lacks column(s) ${missing.join(", ")}`)
+      // A column of another type loads or compares differently (BIGINT refuses the 24.5 NUMERIC keeps).
+      const retyped = Object.entries(table.columns).flatMap(([name, column]) => {
+        const actual = schema.typeOf(table.name, name)
+        const expected = pgColumnTypes[column.kind]
+        return actual === undefined || actual === expected ? [] : [`${name} is ${actual}, not ${expected}`]
+      })
+      if (retyped.length > 0) problems.push(`${backend}: ${table.name}: ${retyped.join("; ")}`)
     }
     const extraTables = backend === "sqlite" ? ["shadow_journal", "messages_fts"] : ["shadow_journal"]
     for (const name of extraTables) if (!schema.tables.has(name)) problems.push(`${backend}: table ${name} is missing`)
