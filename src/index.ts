@@ -16,7 +16,6 @@ export * from "./runtime/domain/UserAnalysisHistory.js"
 export * from "./runtime/domain/UserProfile.js"
 export * from "./runtime/domain/WriteOp.js"
 export * as DatabaseConfig from "./runtime/config/DatabaseConfig.js"
-export { postgresBackend, sqliteBackend } from "./runtime/layers/Backends.js"
 export * as PostgresDatabase from "./runtime/layers/PostgresDatabase.js"
 export * as SqliteDatabase from "./runtime/layers/SqliteDatabase.js"
 export { type Services, ServicesLive } from "./runtime/layers/Services.js"
@@ -52,8 +51,8 @@ export {
 } from "./runtime/compare/CompareReadsMetrics.js"
 export { interceptReads, type ReadCall, type ReadOperation } from "./runtime/compare/ReadCall.js"
 export * as ModeConfig from "./runtime/config/ModeConfig.js"
-export * as Modes from "./runtime/modes/Mode.js"
-export type { Mode } from "./runtime/modes/Mode.js"
+export * as Modes from "./runtime/config/Mode.js"
+export type { Mode } from "./runtime/config/Mode.js"
 export {
   type Database,
   type Databases,
@@ -61,12 +60,14 @@ export {
   DatabaseLive,
   type DatabaseSettings,
   modeLayer,
-  modeRouter
+  modeRouter,
+  postgresBackend,
+  sqliteBackend
 } from "./runtime/modes/DatabaseLayer.js"
 export { ShadowHealth, type ShadowHealthShape, type ShadowHealthSnapshot } from "./runtime/modes/ShadowHealth.js"
 export * as ShadowJournal from "./runtime/modes/ShadowJournal.js"
 export * as ShadowMetrics from "./runtime/modes/ShadowMetrics.js"
-export { defaultShadowOptions, type ShadowOptions } from "./runtime/modes/ShadowOptions.js"
+export { defaultShadowOptions, type ShadowOptions } from "./runtime/config/ShadowOptions.js"
 export { isTransient } from "./runtime/modes/TransientError.js"
 export {
   createDatabase,

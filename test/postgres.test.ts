@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { postgresBackend } from "../src/runtime/layers/Backends.js"
+import { postgresBackend } from "../src/runtime/modes/DatabaseLayer.js"
 import { servicesSuite } from "./suites/ServicesSuite.js"
 import { tempPostgres } from "./support/TestDatabases.js"
 

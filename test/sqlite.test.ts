@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { sqliteBackend } from "../src/runtime/layers/Backends.js"
+import { sqliteBackend } from "../src/runtime/modes/DatabaseLayer.js"
 import { servicesSuite } from "./suites/ServicesSuite.js"
 import { tempSqlite } from "./support/TestDatabases.js"
 

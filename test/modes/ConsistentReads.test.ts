@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import * as Modes from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { DocumentService } from "../../src/runtime/services/DocumentService.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { PostgresStore } from "../../src/runtime/store/Store.js"
+import { eventually } from "./support/Eventually.js"
 import {
   cutPostgres,
   freshDatabases,
@@ -83,7 +84,7 @@ describe("READ + SHADOW: read-your-writes", () => {
         expect(Option.map(yield* documents.getDocument(doc.id), (d) => d.title)).toEqual(Option.some("during outage"))
 
         yield* restorePostgres(dbs.pgName)
-        yield* Effect.sleep(Duration.millis(300)) // circuit cooldown
+        expect((yield* eventually(health.snapshot, (s) => !s.circuitOpen)).circuitOpen).toBe(false) // cooled down
         // Reachable again but still missing the document and the message: still the primary.
         expect(Option.isSome(yield* documents.getDocument(doc.id))).toBe(true)
         expect(yield* messages.getMessageById(missed.id)).toEqual(Option.some(missed))

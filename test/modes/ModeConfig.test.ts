@@ -5,13 +5,19 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Config, ConfigProvider, Duration, Effect, Either, Layer, Logger, Option, Redacted } from "effect"
 import { postgresUrl } from "../../src/runtime/config/DatabaseConfig.js"
-import { migrationMode, readWithoutShadowMessage, selectMode, shadowOptions } from "../../src/runtime/config/ModeConfig.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
+import {
+  migrationMode,
+  readWithoutShadowMessage,
+  selectMode,
+  shadowOptions
+} from "../../src/runtime/config/ModeConfig.js"
+import { defaultShadowOptions } from "../../src/runtime/config/ShadowOptions.js"
 import { DatabaseLive } from "../../src/runtime/modes/DatabaseLayer.js"
-import * as Modes from "../../src/runtime/modes/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
-import { defaultShadowOptions } from "../../src/runtime/modes/ShadowOptions.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
+import { eventually } from "./support/Eventually.js"
 
 const withEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
@@ -153,7 +159,9 @@ describe("DatabaseLive", () => {
       const saved = yield* messages.saveHumanMessage({ userId: "u", username: "u", content: "hello" })
       expect(yield* messages.getMessageById(saved.id)).toEqual(Option.some(saved))
       const health = yield* Effect.provide(ShadowHealth, ctx)
-      expect(yield* health.snapshot).toMatchObject({
+      // The read may have been answered by SQLite before the shadow applied the write: wait for the shadow itself.
+      const snapshot = yield* eventually(health.snapshot, (s) => s.succeeded > 0)
+      expect(snapshot).toMatchObject({
         enabled: true,
         primary: "sqlite",
         target: "postgres",

@@ -6,13 +6,14 @@
 import type { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import * as Modes from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import * as ShadowJournal from "../../src/runtime/modes/ShadowJournal.js"
 import { DocumentService } from "../../src/runtime/services/DocumentService.js"
 import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { PostgresStore, SqliteStore } from "../../src/runtime/store/Store.js"
+import { eventually } from "./support/Eventually.js"
 import {
   cutPostgres,
   dumpTables,
@@ -70,7 +71,7 @@ describe("a failing shadow loses nothing", () => {
         for (const id of missing) expect(keys.has(`message:${id}`)).toBe(true)
 
         // Healthy again: new writes flow (after the circuit cools down), then replay catches up.
-        yield* Effect.sleep(Duration.millis(300))
+        expect((yield* eventually(health.snapshot, (s) => !s.circuitOpen)).circuitOpen).toBe(false)
         yield* Effect.provide(mixedWorkload(2, 2), ctx)
         expect(yield* health.flush(Duration.seconds(10))).toBe(true)
         const result = yield* health.replay

@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, Metric } from "effect"
-import * as Modes from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import * as M from "../../src/runtime/modes/ShadowMetrics.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { eventually } from "./support/Eventually.js"
 import { freshDatabases, modeOver, postgresWriteControl, testShadowOptions } from "./support/ModeFixtures.js"
 
 const counter = (metric: Metric.Metric.Counter<number>) => Effect.map(Metric.value(metric), (s) => s.count)
@@ -65,8 +66,11 @@ describe("shadow health", () => {
       expect((yield* Metric.value(M.withBackend(M.shadowFailureRate, "postgres"))).value).toBe(0.25)
       expect((yield* Metric.value(M.withBackend(M.shadowQueueDepth, "postgres"))).value).toBe(0)
 
-      yield* Effect.sleep(Duration.millis(400))
-      const healthLines = lines.filter((l) => l.message === "shadow health")
+      // The health loop logs on its own schedule: wait for a line that saw the journaled writes.
+      const healthLines = yield* eventually(
+        Effect.sync(() => lines.filter((l) => l.message === "shadow health")),
+        (logged) => logged.at(-1)?.annotations["journalSize"] === 10
+      )
       expect(healthLines.length).toBeGreaterThan(0)
       const last = healthLines[healthLines.length - 1]!
       expect(Object.keys(last.annotations)).toEqual(

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
-import * as Modes from "../../src/runtime/modes/Mode.js"
+import * as Modes from "../../src/runtime/config/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"

@@ -6,14 +6,14 @@
 import * as Options from "@effect/cli/Options"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import * as fs from "node:fs"
-import { postgresOptions, sqliteOptions } from "../../runtime/config/DatabaseConfig.js"
+import { defaultSqlitePath, postgresOptions, sqliteOptions } from "../../runtime/config/DatabaseConfig.js"
 import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { SourceError } from "../data/DataErrors.js"
 import * as SqliteSource from "../data/SqliteSource.js"
 
 export const sqlite = Options.text("sqlite").pipe(
-  Options.withDescription("the SQLite database file (default: $SQLITE_PATH, else ./data/omega.db)"),
+  Options.withDescription(`the SQLite database file (default: $SQLITE_PATH, else ${defaultSqlitePath})`),
   Options.optional
 )
 

@@ -6,7 +6,7 @@
 import { ConfigProvider, Effect, Redacted } from "effect"
 import { migrationMode } from "../../runtime/config/ModeConfig.js"
 import { DatabaseLive, type Database } from "../../runtime/modes/DatabaseLayer.js"
-import { describeMode } from "../../runtime/modes/Mode.js"
+import { describeMode } from "../../runtime/config/Mode.js"
 import type { DemoDatabaseSettings } from "./DemoDatabases.js"
 import { retryWhileSlotTaken } from "./Reconnect.js"
 

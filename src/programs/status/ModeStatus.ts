@@ -5,7 +5,7 @@
  */
 import { Config, Effect, Either, Option } from "effect"
 import { flag, selectMode } from "../../runtime/config/ModeConfig.js"
-import { describeMode, type Mode } from "../../runtime/modes/Mode.js"
+import { describeMode, type Mode } from "../../runtime/config/Mode.js"
 import { configMessage } from "./ConfigMessage.js"
 import type { ModeStatus, VariableStatus } from "./StatusReport.js"
 

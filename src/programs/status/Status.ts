@@ -9,7 +9,7 @@ import type { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import * as fs from "node:fs"
-import { postgresOptions, postgresUrl, sqlitePath } from "../../runtime/config/DatabaseConfig.js"
+import { defaultSqlitePath, postgresOptions, postgresUrl, sqlitePath } from "../../runtime/config/DatabaseConfig.js"
 import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import { describeCause, describeError } from "../verify/Describe.js"
 import { configMessage } from "./ConfigMessage.js"
@@ -60,7 +60,7 @@ export const targetOf = (url: Redacted.Redacted): string => {
 
 const sqliteStatus = (flags: StatusFlags): Effect.Effect<SqliteStatus> =>
   Effect.gen(function* () {
-    const path = yield* Effect.orElseSucceed(sqlitePath, () => "./data/omega.db")
+    const path = yield* Effect.orElseSucceed(sqlitePath, () => defaultSqlitePath)
     const source = Option.isSome(flags.sqlite)
       ? "--sqlite"
       : Option.getOrElse(yield* firstSet(["SQLITE_PATH"]), () => "default")

@@ -12,8 +12,11 @@ export const postgresUrl: Config.Config<Option.Option<Redacted.Redacted>> = Conf
   )
 )
 
+/** The bot's SQLite file when SQLITE_PATH is unset; the CLI's help and `status` name the same path. */
+export const defaultSqlitePath = "./data/omega.db"
+
 export const sqlitePath: Config.Config<string> = Config.string("SQLITE_PATH").pipe(
-  Config.withDefault("./data/omega.db")
+  Config.withDefault(defaultSqlitePath)
 )
 
 export interface SqliteOptions {

@@ -12,8 +12,8 @@ import {
   sqliteOnly,
   sqliteShadowedReadPostgres,
   sqliteShadowedToPostgres
-} from "../modes/Mode.js"
-import { defaultShadowOptions, type ShadowOptions } from "../modes/ShadowOptions.js"
+} from "./Mode.js"
+import { defaultShadowOptions, type ShadowOptions } from "./ShadowOptions.js"
 
 /** A strict boolean flag: "true" or "false", unset = false; anything else is an error naming the variable. */
 export const flag = (name: string): Config.Config<boolean> =>

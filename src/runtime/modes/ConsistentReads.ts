@@ -13,6 +13,7 @@
 import { type Duration, Effect, Metric } from "effect"
 import type { StoreError } from "../domain/Errors.js"
 import type { Store } from "../store/Store.js"
+import { isolated } from "./ShadowIsolation.js"
 import * as M from "./ShadowMetrics.js"
 import type { ShadowWriter } from "./ShadowWriter.js"
 
@@ -41,7 +42,8 @@ export const consistentReadStore = (
     (...args: Args): Effect.Effect<A, StoreError> =>
       Effect.flatMap(shadowIsCurrent, (current) => {
         if (!current) return fromPrimary(read(primary)(...args))
-        return read(shadow)(...args).pipe(
+        // The caller may be inside the primary's transaction, whose connection would otherwise take this query.
+        return isolated(read(shadow)(...args)).pipe(
           Effect.tap(() => {
             writer.countRead("shadow")
             return Metric.increment(servedByShadow)

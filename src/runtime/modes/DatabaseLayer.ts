@@ -1,11 +1,14 @@
 /**
  * From a mode to the layer the bot uses: the four services over the configured database(s). `DatabaseLive`
  * reads the mode and the database settings from the environment and logs the choice once; tests build any mode
- * with `modeLayer` over databases they opened themselves, so they can look into both.
+ * with `modeLayer` over databases they opened themselves, so they can look into both, or provide a
+ * single-database mode directly with `sqliteBackend` / `postgresBackend` (the very layers the bot runs).
  */
 import { type ConfigError, Context, Effect, Layer } from "effect"
 import { type PostgresOptions, postgresOptions, type SqliteOptions, sqliteOptions } from "../config/DatabaseConfig.js"
+import { backendsOf, describeMode, type Mode } from "../config/Mode.js"
 import { migrationMode, shadowOptions as shadowOptionsConfig } from "../config/ModeConfig.js"
+import type { ShadowOptions } from "../config/ShadowOptions.js"
 import type { Backend, StoreError } from "../domain/Errors.js"
 import * as PostgresDatabase from "../layers/PostgresDatabase.js"
 import { type Services, ServicesLive } from "../layers/Services.js"
@@ -15,12 +18,10 @@ import { StoreRouter } from "../services/StoreRouter.js"
 import { PostgresStore, SqliteStore, type Store } from "../store/Store.js"
 import { makeInsertMany } from "./BatchInserts.js"
 import { consistentReadStore } from "./ConsistentReads.js"
-import { backendsOf, describeMode, type Mode } from "./Mode.js"
 import { shadowedRouter } from "./ShadowedRouter.js"
 import { shadowError } from "./ShadowBatch.js"
 import { disabled, ShadowHealth } from "./ShadowHealth.js"
 import * as ShadowJournal from "./ShadowJournal.js"
-import type { ShadowOptions } from "./ShadowOptions.js"
 import * as ShadowWriter from "./ShadowWriter.js"
 import { timedWrites } from "./TimedWrites.js"
 
@@ -110,6 +111,17 @@ const sqliteLayer = (options: SqliteOptions) => SqliteStoreLive.pipe(Layer.provi
 const postgresLayer = (options: PostgresOptions) =>
   PostgresStoreLive.pipe(Layer.provideMerge(PostgresDatabase.layer(options)))
 
+/**
+ * SQLite only, opened from `options`: what the bot runs with no USE_POSTGRES_* flag set (`databaseLayer` builds
+ * its single-database modes with these two), so tests that provide it exercise the bot's own layer.
+ */
+export const sqliteBackend = (options: SqliteOptions): Layer.Layer<Database, StoreError> =>
+  ServicesLive.pipe(Layer.provideMerge(sqliteRouter), Layer.provide(sqliteLayer(options)))
+
+/** PostgreSQL only, opened from `options`: the bot's layer under USE_POSTGRES_PRIMARY without a shadow. */
+export const postgresBackend = (options: PostgresOptions): Layer.Layer<Database, StoreError> =>
+  ServicesLive.pipe(Layer.provideMerge(postgresRouter), Layer.provide(postgresLayer(options)))
+
 export interface DatabaseSettings {
   readonly sqlite?: SqliteOptions
   readonly postgres?: PostgresOptions
@@ -122,16 +134,14 @@ const missing = (backend: Backend): never => {
 
 /** The services of `mode`, opening only the databases it uses. */
 export const databaseLayer = (mode: Mode, settings: DatabaseSettings): Layer.Layer<Database, StoreError> => {
-  const sqlite = () => sqliteLayer(settings.sqlite ?? missing("sqlite"))
-  const postgres = () => postgresLayer(settings.postgres ?? missing("postgres"))
+  const sqlite = () => settings.sqlite ?? missing("sqlite")
+  const postgres = () => settings.postgres ?? missing("postgres")
   if (mode._tag === "Single") {
-    return mode.backend === "sqlite"
-      ? ServicesLive.pipe(Layer.provideMerge(sqliteRouter), Layer.provide(sqlite()))
-      : ServicesLive.pipe(Layer.provideMerge(postgresRouter), Layer.provide(postgres()))
+    return mode.backend === "sqlite" ? sqliteBackend(sqlite()) : postgresBackend(postgres())
   }
   return ServicesLive.pipe(
     Layer.provideMerge(shadowedRouterLayer(mode, settings.shadow)),
-    Layer.provide(Layer.merge(sqlite(), postgres()))
+    Layer.provide(Layer.merge(sqliteLayer(sqlite()), postgresLayer(postgres())))
   )
 }
 

@@ -8,12 +8,12 @@
  * - Writes of held aggregates (an earlier write is in the journal) are journaled without trying.
  */
 import { Duration, Effect, Metric, Schedule } from "effect"
+import type { ShadowOptions } from "../config/ShadowOptions.js"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import type { WriteOp } from "../domain/WriteOp.js"
 import type { Store } from "../store/Store.js"
 import { type BatchInsertOp, type InsertMany, isBatchInsert } from "./BatchInserts.js"
 import type { CircuitBreaker } from "./CircuitBreaker.js"
-import type { ShadowOptions } from "./ShadowOptions.js"
 import { isTransient } from "./TransientError.js"
 
 /** A committed write on its way to the shadow. */

@@ -11,23 +11,24 @@
  *   journaled too, so that replay applies the aggregate's history in order.
  * - Memory: at most `queueCapacity` writes wait in memory; beyond that the caller journals its write (one insert
  *   into the primary) instead of waiting for the shadow.
- * - Isolation: lanes are forked into the layer's scope when the layer is built, so a shadow write never runs in a
- *   caller's fiber and never inside the primary's transaction (see STYLE.md, "A trap in @effect/sql v3"). Journal
- *   inserts likewise run after the shadow batch's transaction has ended. Lanes run on the BackgroundScheduler, so
- *   their work never lands inside a caller's write.
+ * - Isolation: lanes are fibers of their own, forked into the layer's scope when the layer is built (`forkShadow`,
+ *   which also drops any open transaction from their context), so a shadow write never runs in a caller's fiber
+ *   and never inside the primary's transaction (see ShadowIsolation and STYLE.md, "A trap in @effect/sql v3").
+ *   Journal inserts likewise run after the shadow batch's transaction has ended. Lanes run on the
+ *   BackgroundScheduler, so their work never lands inside a caller's write.
  */
 import { Cause, Chunk, Deferred, Duration, Effect, Fiber, FiberId, Metric, Queue, Schedule, type Scope } from "effect"
+import type { ShadowOptions } from "../config/ShadowOptions.js"
 import type { Backend, StoreError } from "../domain/Errors.js"
 import { aggregateKey, type WriteOp } from "../domain/WriteOp.js"
 import type { Store } from "../store/Store.js"
 import type { InsertMany } from "./BatchInserts.js"
-import { backgroundScheduler } from "./BackgroundScheduler.js"
 import { makeCircuitBreaker } from "./CircuitBreaker.js"
 import { type Decided, type Item, makeShadowBatch, type ToJournal } from "./ShadowBatch.js"
 import { healthLine, type ShadowHealthShape, type ShadowHealthSnapshot } from "./ShadowHealth.js"
 import type { ReplayResult, ShadowJournalShape } from "./ShadowJournal.js"
+import { forkShadow, isolated } from "./ShadowIsolation.js"
 import * as M from "./ShadowMetrics.js"
-import type { ShadowOptions } from "./ShadowOptions.js"
 import { makeWatermark } from "./Watermark.js"
 
 interface Lane {
@@ -349,9 +350,7 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
         )
       )
 
-    const laneFibers = yield* Effect.forEach(lanes, (lane) =>
-      Effect.forkIn(Effect.withScheduler(runLane(lane), backgroundScheduler), scope)
-    )
+    const laneFibers = yield* Effect.forEach(lanes, (lane) => forkShadow(runLane(lane), scope))
 
     // ---- health -----------------------------------------------------------------------------------------------
 
@@ -376,9 +375,12 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
     const snapshot = Effect.zipRight(refreshHeld, Effect.sync(current))
 
     const replayLock = yield* Effect.makeSemaphore(1)
+    // `replay` may be called from inside a caller's transaction: its applies to the shadow are isolated, its journal
+    // reads and deletes stay with the primary.
+    const replayTarget: Store = { ...shadow, apply: (op, applyOptions) => isolated(shadow.apply(op, applyOptions)) }
     const replay: Effect.Effect<ReplayResult, StoreError> = replayLock.withPermits(1)(
       journal
-        .replay(shadow, { hold: (key) => overflowedWhilePending.has(key) })
+        .replay(replayTarget, { hold: (key) => overflowedWhilePending.has(key) })
         .pipe(Effect.zipLeft(refreshHeld), Effect.withLogSpan("shadow replay"))
     )
 
@@ -395,15 +397,12 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, StoreE
           line.failurePercent > 1 || line.circuitOpen || line.unjournaled > 0 ? Effect.logWarning : Effect.logInfo
         yield* log("shadow health").pipe(Effect.annotateLogs(line))
       })
-      yield* Effect.forkIn(
-        Effect.withScheduler(
-          Effect.sleep(options.healthInterval).pipe(
-            Effect.zipRight(
-              tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))
-            ),
-            Effect.forever
+      yield* forkShadow(
+        Effect.sleep(options.healthInterval).pipe(
+          Effect.zipRight(
+            tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause)))
           ),
-          backgroundScheduler
+          Effect.forever
         ),
         scope
       )

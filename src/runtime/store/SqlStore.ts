@@ -1,7 +1,9 @@
 /**
  * The Store over an @effect/sql client. One implementation serves both backends: the dialect differences
  * (full-text search, boolean literals, identifier collation) are decided once, when the store is built.
- * The client is captured at construction, so a store never picks up another client's transaction.
+ * Capturing the client does not pin the connection: @effect/sql v3 keeps an open transaction under one context
+ * key shared by every client, so a query made here inside another client's `withTransaction` runs on that
+ * client's connection. The shadow path keeps its queries out of callers' transactions (modes/ShadowIsolation).
  */
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect, Option } from "effect"
