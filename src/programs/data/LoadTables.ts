@@ -16,7 +16,7 @@ import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSumm
 import { type PgSession, pgSessions } from "./PgSession.js"
 import { batchBuilder, type PreparedBatch } from "./PreparedBatch.js"
 import { tableProgress } from "./Progress.js"
-import { type Reject, rejectsFile } from "./RejectsFile.js"
+import { defaultRejectsFile, type Reject, rejectsFile } from "./RejectsFile.js"
 import { type PageReader, yieldToEventLoop } from "./PageReader.js"
 import { type OnConflict, tableWriter } from "./TableWriter.js"
 
@@ -57,7 +57,7 @@ export const defaultStreams = (): number => Math.min(4, os.availableParallelism(
 export const defaultLoadSettings: LoadSettings = {
   onConflict: "skip",
   truncate: false,
-  rejectsPath: "migration-rejects.jsonl",
+  rejectsPath: defaultRejectsFile,
   deferIndexes: true
 }
 

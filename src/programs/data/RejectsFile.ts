@@ -12,6 +12,12 @@ import { causeMessage, OutputError } from "./DataErrors.js"
 import { encodeRejectLine, type RejectKind as RecordKind, type RejectRecord } from "./RejectRecord.js"
 import type { SourceRow } from "./SqliteSource.js"
 
+/**
+ * Where copy and import write their rejects unless told otherwise, relative to the working directory; verify and
+ * repair read the file from there when they are not told where it is (Rejects.rejectsLocation).
+ */
+export const defaultRejectsFile = "migration-rejects.jsonl"
+
 /** What a load rejects for; a load's refusals come from PostgreSQL (repair records the side it repaired). */
 export type RejectKind = Exclude<RecordKind, "sqlite">
 

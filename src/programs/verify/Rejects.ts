@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { decodeRejectLine, encodeRejectLine, type MalformedReject, type RejectRecord } from "../data/RejectRecord.js"
+import { defaultRejectsFile } from "../data/RejectsFile.js"
 import { VerifyError } from "./VerifyError.js"
 
 export interface RecordedReject {
@@ -35,6 +36,15 @@ export const makeRejects = (files: ReadonlyArray<string>, entries: ReadonlyArray
 }
 
 export const noRejects: RecordedRejects = makeRejects([], [])
+
+/**
+ * Where the recorded rejects are: the location given, else the file a copy or import writes by default, when it
+ * exists in the working directory. A plain `copy` then `verify` (or `repair`) in the same directory thus accounts
+ * for the rows the copy has just recorded; without that file there are none to read (no file is an error only
+ * when it was named). A copy that completes without rejects removes the file, so what is found is the last run's.
+ */
+export const rejectsLocation = (given: string | undefined): string | undefined =>
+  given ?? (fs.existsSync(defaultRejectsFile) ? defaultRejectsFile : undefined)
 
 /** The reject files at `location`: the file itself, or every `*.jsonl` file of a directory. */
 const rejectFiles = (location: string): ReadonlyArray<string> => {

@@ -2,6 +2,7 @@
 import { Config, type ConfigError, Effect } from "effect"
 import { flag } from "../../runtime/config/ModeConfig.js"
 import type { Backend } from "../../runtime/domain/Errors.js"
+import { rejectsLocation } from "./Rejects.js"
 import { VerifyError } from "./VerifyError.js"
 
 /** Shadow-writer counts taken from a running bot, when the operator has them (the CLI cannot observe them). */
@@ -29,7 +30,10 @@ export interface VerifyOptions {
   readonly searchWords: ReadonlyArray<string>
   /** The shadow failure rate must stay under this fraction (the guide's 1%). */
   readonly maxFailureRate: number
-  /** A file or directory of recorded rejects (JSON Lines), listed as explained differences. */
+  /**
+   * A file or directory of recorded rejects (JSON Lines), listed as explained differences. Unless given, the file
+   * copy and import write by default (migration-rejects.jsonl in the working directory), when it exists.
+   */
   readonly rejectsPath?: string | undefined
   readonly shadowMetrics?: ShadowMetricsSnapshot | undefined
 }
@@ -76,13 +80,17 @@ const invalidSetting = (options: VerifyOptions): string | undefined => {
   return undefined
 }
 
-/** Options with the defaults filled in and the primary taken from the environment unless given. */
+/**
+ * Options with the defaults filled in, the primary taken from the environment and the rejects from where a load
+ * leaves them by default, unless given.
+ */
 export const resolveVerifyOptions = (
   options: Partial<VerifyOptions> = {}
 ): Effect.Effect<VerifyOptions, ConfigError.ConfigError | VerifyError> =>
   Effect.gen(function* () {
     const primary = options.primary ?? (yield* primaryFromEnv)
-    const resolved: VerifyOptions = { ...defaultVerifyOptions, ...stripUndefined(options), primary }
+    const rejectsPath = yield* Effect.sync(() => rejectsLocation(options.rejectsPath))
+    const resolved: VerifyOptions = { ...defaultVerifyOptions, ...stripUndefined(options), primary, rejectsPath }
     const invalid = invalidSetting(resolved)
     return invalid === undefined ? resolved : yield* new VerifyError({ message: `invalid verify option: ${invalid}` })
   })

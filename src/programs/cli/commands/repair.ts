@@ -24,6 +24,7 @@ export const repairCommand = Command.make("repair", options, (flags) =>
 ).pipe(
   Command.withDescription(
     "Replay the shadow journal, repair SQLite's FTS index if broken, copy rows missing or different on the " +
-      "non-primary database by key (idempotent), then verify; rows refused are recorded in --rejects"
+      "non-primary database by key (idempotent), then verify; rows refused are appended to the rejects file " +
+      "(--rejects, or the copy's default file when it exists)"
   )
 )

@@ -21,8 +21,8 @@ export const verifyOptions = {
   ),
   rejects: Options.text("rejects").pipe(
     Options.withDescription(
-      "recorded rejects (a JSON Lines file such as the copy's migration-rejects.jsonl, or a directory of them): " +
-        "listed as explained differences"
+      "recorded rejects (a JSON Lines file, or a directory of them): listed as explained differences " +
+        "(default: the copy's migration-rejects.jsonl in the working directory, when it exists)"
     ),
     Options.optional
   ),
