@@ -21,6 +21,7 @@ import {
   userProfileColumns,
   type UserProfileRecord
 } from "../../src/index.js"
+import { jsonText } from "../../src/runtime/contract/JsonText.js"
 import { type BackendName, backends, pause, useDefaultDatabase } from "./support/DefaultDatabaseEnv.js"
 
 const rejection = (promise: Promise<unknown>) =>
@@ -151,12 +152,10 @@ for (const backend of backends) {
       expect(JSON.parse(history[0]!.personality_snapshot!)).toEqual(personality)
       expect(history[0]!.message_count_at_analysis).toBe(12)
       expect(history[0]!.changes_summary).toBe("first")
-      if (backend === "sqlite") {
-        // SQLite keeps the JSON text as the bot wrote it; JSONB reorders keys (same JSON, parsed above).
-        expect(history[0]!.feelings_snapshot).toBe(feelingsText)
-        expect(history[0]!.personality_snapshot).toBe(personalityText)
-        expect(updated.feelings_json).toBe(feelingsText)
-      }
+      // The same text from both backends: the bot's JSON re-serialised with JSONB's key order.
+      expect(history[0]!.feelings_snapshot).toBe(jsonText(JSON.parse(feelingsText)))
+      expect(history[0]!.personality_snapshot).toBe(jsonText(JSON.parse(personalityText)))
+      expect(updated.feelings_json).toBe(jsonText(JSON.parse(feelingsText)))
 
       // u1 analysed an hour ago and interacted since; u2 analysed after its last interaction; a0 analysed in the
       // same second as its last interaction (counts as up to date).

@@ -4,6 +4,7 @@
  * decoded shape; the bot's functions map each row through here, so both backends answer with identical text.
  */
 import type { Columns } from "../domain/Column.js"
+import { jsonText } from "./JsonText.js"
 
 /** The legacy shape of a row of a table with `columns`: a JSON column as text, a boolean as 0/1. */
 export type LegacyRowOf<C extends Columns> = {
@@ -21,8 +22,8 @@ export type LegacyRowOf<C extends Columns> = {
 }
 
 /**
- * Maps a decoded row to its legacy shape. JSON is re-serialised from the decoded value, so the text is the same
- * whichever database stored it (PostgreSQL's JSONB does not keep the original spacing or key order).
+ * Maps a decoded row to its legacy shape. JSON is re-serialised from the decoded value, keys in JSONB's order, so
+ * the text is the same whichever database stored it (JSONB keeps neither the original spacing nor key order).
  */
 export const toLegacyRow =
   <C extends Columns>(columns: C) =>
@@ -35,7 +36,7 @@ export const toLegacyRow =
         value === undefined || value === null
           ? null
           : kind === "json"
-            ? JSON.stringify(value)
+            ? jsonText(value)
             : kind === "boolean"
               ? value
                 ? 1
