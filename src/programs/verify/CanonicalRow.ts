@@ -31,7 +31,7 @@ const canonicalJson = (value: unknown): Canonical => {
 }
 
 /**
- * A number stored in a numeric column. node-postgres may hand BIGINT back as numeric text: that is the number.
+ * A number stored in a numeric column. node-postgres may hand BIGINT or NUMERIC back as text: that is the number.
  * Any other text (SQLite's type affinity lets '' sit in an INTEGER column) stays text, so it differs from
  * whatever PostgreSQL holds, as it should: the migration rejects such cells rather than guess a value.
  */

@@ -60,7 +60,7 @@ export const normaliseRow = (columns: Columns, raw: DbRow, backend: Backend): Db
       } else if (column.kind === "boolean" && typeof value !== "boolean") {
         value = Number(value) !== 0
       } else if (typeof value === "bigint" || (typeof value === "string" && isNumericKind(column.kind))) {
-        // BIGINT arrives as a string when a pool lacks our type parsers; callers never see that.
+        // BIGINT and NUMERIC arrive as strings when a pool lacks our type parsers; callers never see that.
         const n = Number(value)
         value = value === "" || Number.isNaN(n) ? value : n
       }

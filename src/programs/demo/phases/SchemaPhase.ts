@@ -17,7 +17,7 @@ export const schemaPhase = (settings: DemoDatabaseSettings) =>
         },
         notes: [
           "SQLite: missing columns added, FTS5 triggers replaced by the 'delete'-command form, index rebuilt once",
-          "PostgreSQL: six tables (JSONB, BOOLEAN, BIGINT), the legacy indexes, a GIN full-text index, the journal"
+          "PostgreSQL: six tables (JSONB, BOOLEAN, NUMERIC, BIGINT), the legacy indexes, a GIN full-text index, the journal"
         ],
         details: summary,
         value: summary
