@@ -87,7 +87,8 @@ describe("profile numbers on both backends", () => {
         const client = new Pg.Client({ connectionString: url })
         await client.connect()
         try {
-          const result = await client.query(`SELECT affinity_score::text AS fraction, trust_level::text AS text,
+          const result = await client.query<{ fraction: string; text: string; type: string }>(`SELECT
+            affinity_score::text AS fraction, trust_level::text AS text,
             pg_typeof(affinity_score)::text AS type FROM user_profiles WHERE user_id = 'u-numbers'`)
           return result.rows[0]
         } finally {
