@@ -11,13 +11,14 @@ import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { SourceError } from "../data/DataErrors.js"
 import * as SqliteSource from "../data/SqliteSource.js"
+import { checkPostgresUrl, postgresUrlOption } from "./PostgresUrl.js"
 
 export const sqlite = Options.text("sqlite").pipe(
   Options.withDescription(`the SQLite database file (default: $SQLITE_PATH, else ${defaultSqlitePath})`),
   Options.optional
 )
 
-export const postgres = Options.redacted("postgres").pipe(
+export const postgres = postgresUrlOption("postgres").pipe(
   Options.withDescription("the PostgreSQL URL (default: $POSTGRES_URL, $DATABASE_PUBLIC_URL or $DATABASE_URL)"),
   Options.optional
 )
@@ -42,21 +43,39 @@ const configFrom = (flags: SharedOptions) => {
 }
 
 /** The SQLite file the flags and configuration name; it must exist (a wrong path never creates a database). */
+const existingFile = (filename: string) =>
+  fs.existsSync(filename)
+    ? Effect.succeed(filename)
+    : Effect.fail(new SourceError({ path: filename, message: `no SQLite database at ${filename}` }))
+
+/**
+ * The SQLite file the flags and configuration name, for the commands that read the file itself (export, copy):
+ * a libSQL (Turso) database is refused, since they stream pages synchronously from better-sqlite3.
+ */
 export const sqlitePath = (flags: SharedOptions) =>
   Effect.gen(function* () {
-    const { filename } = yield* Effect.withConfigProvider(sqliteOptions, configFrom(flags))
-    if (!fs.existsSync(filename)) {
-      return yield* new SourceError({ path: filename, message: `no SQLite database at ${filename}` })
+    const { filename, location } = yield* Effect.withConfigProvider(sqliteOptions, configFrom(flags))
+    if (location?._tag === "Turso") {
+      return yield* new SourceError({
+        path: filename,
+        message:
+          `cannot read ${filename} (TURSO_DATABASE_URL): export and copy read a local SQLite file only. Download ` +
+          "the database to a file first (for example `turso db shell <database> .dump | sqlite3 omega.db`) and " +
+          "pass it with --sqlite"
+      })
     }
-    return filename
+    return yield* existingFile(filename)
   })
 
-/** The bot's SQLite database, through the data layer's own layer (schema upgrade on open when `migrate`). */
+/**
+ * The bot's SQLite database, through the data layer's own layer (schema upgrade on open when `migrate`): the file,
+ * or the libSQL (Turso) database the configuration names.
+ */
 export const sqliteDatabaseLayer = (flags: SharedOptions, settings: { readonly migrate: boolean }) =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const options = yield* Effect.withConfigProvider(sqliteOptions, configFrom(flags))
-      const filename = yield* sqlitePath(flags)
+      const filename = options.location?._tag === "Turso" ? options.filename : yield* existingFile(options.filename)
       return SqliteDatabase.layer({ ...options, filename, migrate: settings.migrate })
     })
   )
@@ -71,11 +90,16 @@ export const postgresLayer = (
   settings: { readonly migrate: boolean; readonly connections?: number | undefined }
 ) =>
   Layer.unwrapEffect(
-    Effect.map(Effect.withConfigProvider(postgresOptions, configFrom(flags)), (options) =>
-      PostgresDatabase.layer({
-        ...options,
-        poolSize: Math.max(options.poolSize, settings.connections ?? 0),
-        migrate: settings.migrate
-      })
+    Effect.map(
+      Effect.zipRight(checkPostgresUrl(flags.postgres), Effect.withConfigProvider(postgresOptions, configFrom(flags))),
+      (options) =>
+        PostgresDatabase.layer({
+          ...options,
+          poolSize: Math.max(options.poolSize, settings.connections ?? 0),
+          migrate: settings.migrate
+        })
     )
   )
+
+/** The SQLite options the flags and configuration give (a file, or a libSQL database), for the file's guards. */
+export const sqliteOptionsOf = (flags: SharedOptions) => Effect.withConfigProvider(sqliteOptions, configFrom(flags))

@@ -9,8 +9,17 @@ import type { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import * as fs from "node:fs"
-import { defaultSqlitePath, postgresOptions, postgresUrl, sqlitePath } from "../../runtime/config/DatabaseConfig.js"
+import { join } from "node:path"
+import {
+  postgresOptions,
+  postgresUrl,
+  type SqliteOptions,
+  sqliteOptions,
+  sqlitePath
+} from "../../runtime/config/DatabaseConfig.js"
 import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
+import { workingDirectoryDefault } from "../../runtime/config/SqliteLocation.js"
+import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { describeCause, describeError } from "../verify/Describe.js"
 import { configMessage } from "./ConfigMessage.js"
 import { readDatabaseState } from "./DatabaseState.js"
@@ -58,9 +67,36 @@ export const targetOf = (url: Redacted.Redacted): string => {
   }
 }
 
+/**
+ * A libSQL (Turso) database, through the runtime's layer without migrations: its pragmas change only the
+ * connection, and status reads nothing but the catalogue and counts.
+ */
+const tursoStatus = (options: SqliteOptions): Effect.Effect<SqliteStatus> =>
+  SqliteDatabase.makeSqliteDatabase({ ...options, migrate: false }).pipe(
+    Effect.flatMap(({ sql }) => readDatabaseState(sql, "sqlite")),
+    Effect.scoped,
+    Effect.provide(Reactivity.layer),
+    Effect.map((database): SqliteStatus => ({
+      state: "ok",
+      path: options.filename,
+      source: "TURSO_DATABASE_URL",
+      database
+    })),
+    Effect.catchAllCause((cause) =>
+      Effect.succeed<SqliteStatus>({
+        state: "unreadable",
+        path: options.filename,
+        source: "TURSO_DATABASE_URL",
+        problem: describeCause(cause)
+      })
+    )
+  )
+
 const sqliteStatus = (flags: StatusFlags): Effect.Effect<SqliteStatus> =>
   Effect.gen(function* () {
-    const path = yield* Effect.orElseSucceed(sqlitePath, () => defaultSqlitePath)
+    const options = yield* Effect.option(sqliteOptions)
+    if (Option.isSome(options) && options.value.location?._tag === "Turso") return yield* tursoStatus(options.value)
+    const path = yield* Effect.orElseSucceed(sqlitePath, () => join(process.cwd(), workingDirectoryDefault))
     const source = Option.isSome(flags.sqlite)
       ? "--sqlite"
       : Option.getOrElse(yield* firstSet(["SQLITE_PATH"]), () => "default")
