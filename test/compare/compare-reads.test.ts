@@ -55,15 +55,15 @@ const readEverything = (store: Store, keys: Effect.Effect.Success<ReturnType<typ
     store.queryMessages({ channelId: keys.channelId, searchText: "fox" }),
     store.countMessages({ userId: keys.userId }),
     store.getQueryById(keys.query.id),
-    store.recentQueries({ userId: keys.userId, limit: 10 }),
+    store.recentQueries({ userId: keys.userId, limit: 10, offset: 0 }),
     store.countQueries(keys.userId),
     store.getDocument(keys.doc.id),
     store.listDocuments({ userId: keys.userId, limit: 10, offset: 0 }),
-    store.countDocuments(keys.userId),
+    store.countDocuments({ userId: keys.userId }),
     store.getCollaborators(keys.doc.id),
     store.hasDocumentAccess(keys.doc.id, keys.friend),
     store.getUserProfile(keys.userId),
-    store.usersNeedingAnalysis({ analyzedBefore: 4_000_000_000, minMessages: 5, limit: 1000 }),
+    store.usersNeedingAnalysis({ minMessages: 5, limit: 1000 }),
     store.allUserProfiles({ limit: 1000, offset: 0 }),
     store.analysisHistory(keys.userId, 10)
   ])

@@ -389,6 +389,38 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
           expect(yield* failureTag(docs.listDocuments({ limit: -1 }))).toBe("InvalidInput")
         })
       )
+
+      it.effect("createdBy: the creator's documents only, last updated first, paged; with userId both hold", () =>
+        Effect.gen(function* () {
+          const docs = yield* DocumentService
+          const creator = unique("creator")
+          const other = unique("other")
+          yield* TestClock.setTime(1_400_000_000_000)
+          const mine = []
+          for (let i = 0; i < 3; i++) {
+            mine.push(yield* docs.createDocument({ title: `mine ${i}`, createdBy: creator }))
+            yield* tick
+          }
+          const theirs = yield* docs.createDocument({ title: "theirs", createdBy: other })
+          yield* docs.addCollaborator({ documentId: theirs.id, userId: creator })
+          yield* tick
+          yield* docs.updateDocumentTitle(mine[0]!.id, "mine 0 renamed")
+          const titles = (rows: ReadonlyArray<{ title: string }>) => rows.map((d) => d.title)
+
+          expect(titles(yield* docs.listDocuments({ createdBy: creator }))).toEqual([
+            "mine 0 renamed",
+            "mine 2",
+            "mine 1"
+          ])
+          expect(titles(yield* docs.listDocuments({ createdBy: creator, limit: 1, offset: 1 }))).toEqual(["mine 2"])
+          expect(yield* docs.listDocuments({ createdBy: creator, offset: 3 })).toEqual([])
+          expect(yield* docs.getDocumentCount({ createdBy: creator })).toBe(3)
+          expect(yield* docs.getDocumentCount({ userId: creator })).toBe(4)
+          expect(titles(yield* docs.listDocuments({ createdBy: other, userId: creator }))).toEqual(["theirs"])
+          expect(yield* docs.getDocumentCount({ createdBy: other, userId: creator })).toBe(1)
+          expect(yield* docs.getDocumentCount({ createdBy: creator, userId: other })).toBe(0)
+        })
+      )
     })
   })
 
@@ -536,6 +568,37 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
 
           const all = yield* profiles.getAllUserProfiles()
           expect(all.map((p) => p.user_id)).toEqual(expect.arrayContaining([fresh, stale, never]))
+        })
+      )
+
+      it.effect("profiles by last interaction: ties newest profile first; needs-analysis in that order, limited", () =>
+        Effect.gen(function* () {
+          const profiles = yield* UserProfileService
+          // Later than any other test's times, so these profiles lead every listing of this database.
+          const at = 3_900_000_000
+          yield* TestClock.setTime(at * 1000)
+          const [p1, p2, p3, p4] = [unique("p1"), unique("p2"), unique("p3"), unique("p4")]
+          // p2..p4 are created in the same second: their ids (time-ordered) break the tie.
+          for (const userId of [p1, p2, p3, p4]) yield* profiles.createUserProfile({ userId, username: userId })
+          yield* tick
+          const p5 = unique("p5")
+          yield* profiles.createUserProfile({ userId: p5, username: p5 })
+          yield* profiles.updateUserProfile(p1, { last_interaction_at: at + 10 })
+          for (const userId of [p2, p3, p4, p5]) yield* profiles.updateUserProfile(userId, { last_interaction_at: at })
+          // Analysed: p2 a second before its last interaction (due), p3 in that second and p4 after it (not due).
+          yield* profiles.updateUserProfile(p2, { last_analyzed_at: at - 1 })
+          yield* profiles.updateUserProfile(p3, { last_analyzed_at: at })
+          yield* profiles.updateUserProfile(p4, { last_analyzed_at: at + 5 })
+          const userIds = (rows: ReadonlyArray<{ user_id: string }>) => rows.map((p) => p.user_id)
+
+          expect(userIds(yield* profiles.getAllUserProfiles(5))).toEqual([p1, p5, p4, p3, p2])
+          expect(userIds(yield* profiles.getAllUserProfiles({ limit: 2, offset: 2 }))).toEqual([p4, p3])
+          expect(userIds(yield* profiles.getUsersNeedingAnalysis(3))).toEqual([p1, p5, p2])
+          expect(userIds(yield* profiles.getUsersNeedingAnalysis({ limit: 1 }))).toEqual([p1])
+          yield* profiles.updateUserProfile(p1, { message_count: 9 })
+          const talkative = userIds(yield* profiles.getUsersNeedingAnalysis({ minMessages: 9, limit: 1000 }))
+          expect(talkative[0]).toBe(p1)
+          expect(talkative).not.toContain(p5)
         })
       )
 

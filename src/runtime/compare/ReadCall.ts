@@ -36,8 +36,8 @@ export const interceptReads = (store: Store, intercept: ReadInterceptor): Store 
   getDocument: (id) => intercept({ operation: "getDocument", args: [id], run: (s) => s.getDocument(id) }),
   listDocuments: (options) =>
     intercept({ operation: "listDocuments", args: [options], run: (s) => s.listDocuments(options) }),
-  countDocuments: (userId) =>
-    intercept({ operation: "countDocuments", args: [userId], run: (s) => s.countDocuments(userId) }),
+  countDocuments: (filter) =>
+    intercept({ operation: "countDocuments", args: [filter], run: (s) => s.countDocuments(filter) }),
   getCollaborators: (documentId) =>
     intercept({ operation: "getCollaborators", args: [documentId], run: (s) => s.getCollaborators(documentId) }),
   hasDocumentAccess: (documentId, userId) =>

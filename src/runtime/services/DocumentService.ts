@@ -9,7 +9,6 @@ import { type InvalidInput, NotFound, type StoreError } from "../domain/Errors.j
 import { JsonValue } from "../domain/JsonValue.js"
 import { pageFields } from "../domain/PageLimits.js"
 import { IdGenerator } from "./IdGenerator.js"
-import { scanPages, scanPageSize } from "./internal/scanPages.js"
 import { NonBlankString, nowSeconds, validate } from "./internal/validate.js"
 import { StoreRouter } from "./StoreRouter.js"
 
@@ -136,18 +135,6 @@ export const make = Effect.gen(function* () {
   const deleteDocument = (id: string) =>
     Effect.map(router.write({ _tag: "DeleteDocument", id }), (r) => r.rowsAffected > 0)
 
-  /**
-   * The documents `createdBy` created (and, with `userId`, that user works on), in listing order. The Store
-   * filters on "created or collaborates" only, so this narrows that listing, which for one user is short; a
-   * Store filter on `created_by` would replace it.
-   */
-  const createdByScan = (createdBy: string, userId: string | undefined, enough?: number) =>
-    scanPages(
-      (offset) => router.read.listDocuments({ userId: userId ?? createdBy, limit: scanPageSize, offset }),
-      (document) => document.created_by === createdBy,
-      enough
-    )
-
   // An empty filter value filters nothing, as the original's truthiness tests did.
   const filterOf = (filter: typeof DocumentFilter.Type) => ({
     createdBy: filter.createdBy || undefined,
@@ -155,21 +142,14 @@ export const make = Effect.gen(function* () {
   })
 
   const listDocuments = (raw: typeof ListDocumentsOptions.Encoded = {}) =>
-    Effect.gen(function* () {
-      const options = yield* validate(ListDocumentsOptions, "listDocuments")(raw)
-      const { createdBy, userId } = filterOf(options)
-      const { limit, offset } = options
-      if (createdBy === undefined) return yield* router.read.listDocuments({ userId, limit, offset })
-      const documents = yield* createdByScan(createdBy, userId, offset + limit)
-      return documents.slice(offset, offset + limit)
-    })
+    Effect.flatMap(validate(ListDocumentsOptions, "listDocuments")(raw), ({ limit, offset, ...filter }) =>
+      router.read.listDocuments({ ...filterOf(filter), limit, offset })
+    )
 
   const getDocumentCount = (raw: typeof DocumentFilter.Encoded = {}) =>
-    Effect.gen(function* () {
-      const { createdBy, userId } = filterOf(yield* validate(DocumentFilter, "getDocumentCount")(raw))
-      if (createdBy === undefined) return yield* router.read.countDocuments(userId)
-      return (yield* createdByScan(createdBy, userId)).length
-    })
+    Effect.flatMap(validate(DocumentFilter, "getDocumentCount")(raw), (filter) =>
+      router.read.countDocuments(filterOf(filter))
+    )
 
   const addCollaborator = (raw: AddCollaboratorInput) =>
     Effect.gen(function* () {

@@ -135,10 +135,7 @@ export const make = Effect.gen(function* () {
     })
 
   const getRecentQueries = (raw: typeof RecentQueriesOptions.Encoded = {}) =>
-    Effect.flatMap(validate(RecentQueriesOptions, "getRecentQueries")(raw), ({ limit, offset, userId }) =>
-      // The Store reads the newest `limit` rows from the start; the page is cut here until it takes an offset.
-      Effect.map(router.read.recentQueries({ userId, limit: limit + offset }), (rows) => rows.slice(offset))
-    )
+    Effect.flatMap(validate(RecentQueriesOptions, "getRecentQueries")(raw), router.read.recentQueries)
 
   const getQueryCount = (raw: typeof QueryCountFilter.Encoded = {}) =>
     Effect.flatMap(validate(QueryCountFilter, "getQueryCount")(raw), (f) => router.read.countQueries(f.userId))

@@ -16,7 +16,6 @@ import {
   UserProfileUpdates
 } from "../domain/UserProfile.js"
 import { IdGenerator } from "./IdGenerator.js"
-import { scanPages, scanPageSize } from "./internal/scanPages.js"
 import { NonBlankString, nowSeconds, validate } from "./internal/validate.js"
 import { StoreRouter } from "./StoreRouter.js"
 
@@ -188,32 +187,6 @@ export const make = Effect.gen(function* () {
       )
     })
 
-  /**
-   * Every profile, the most recent interaction first; equal times newest profile first (ids are time-ordered).
-   * The Store lists profiles by user id only, so this reads them all (they are few: one per Discord user) and
-   * orders them here; a Store read ordered by `last_interaction_at DESC, created_at DESC, id DESC` (and one with
-   * the needs-analysis condition) would replace it.
-   */
-  const profilesByLastInteraction = Effect.gen(function* () {
-    const byUser = new Map<string, UserProfile>()
-    const rows = yield* scanPages(
-      (offset) => router.read.allUserProfiles({ limit: scanPageSize, offset }),
-      () => true
-    )
-    // Pages are read one by one: a profile created meanwhile can shift one into the next page twice.
-    for (const row of rows) byUser.set(row.user_id, row)
-    return [...byUser.values()].sort(
-      (a, b) =>
-        b.last_interaction_at - a.last_interaction_at ||
-        (b.created_at ?? 0) - (a.created_at ?? 0) ||
-        (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
-    )
-  })
-
-  const needsAnalysis = (profile: UserProfile, minMessages: number) =>
-    (profile.last_analyzed_at === null || profile.last_analyzed_at < profile.last_interaction_at) &&
-    (profile.message_count ?? 0) >= minMessages
-
   // The bot passes the limit alone: `getUsersNeedingAnalysis(100)`, `getAllUserProfiles()`.
   const limitOptions = <O extends object>(raw: number | null | undefined | O) =>
     typeof raw === "object" && raw !== null ? raw : { limit: raw }
@@ -221,8 +194,7 @@ export const make = Effect.gen(function* () {
   const getUsersNeedingAnalysis = (raw?: number | null | typeof NeedingAnalysisInput.Encoded) =>
     Effect.gen(function* () {
       const input = yield* validate(NeedingAnalysisInput, "getUsersNeedingAnalysis")(limitOptions(raw))
-      const profiles = yield* profilesByLastInteraction
-      return profiles.filter((p) => needsAnalysis(p, input.minMessages ?? 0)).slice(0, input.limit)
+      return yield* router.read.usersNeedingAnalysis({ minMessages: input.minMessages ?? 0, limit: input.limit })
     })
 
   const saveAnalysisHistory = (raw: SaveAnalysisInput) =>
@@ -256,10 +228,7 @@ export const make = Effect.gen(function* () {
     })
 
   const getAllUserProfiles = (raw?: number | null | typeof AllProfilesInput.Encoded) =>
-    Effect.gen(function* () {
-      const { limit, offset } = yield* validate(AllProfilesInput, "getAllUserProfiles")(limitOptions(raw))
-      return (yield* profilesByLastInteraction).slice(offset, offset + limit)
-    })
+    Effect.flatMap(validate(AllProfilesInput, "getAllUserProfiles")(limitOptions(raw)), router.read.allUserProfiles)
 
   return UserProfileService.of({
     getUserProfile: router.read.getUserProfile,

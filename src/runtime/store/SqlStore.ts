@@ -28,7 +28,7 @@ import { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
-import type { ApplyOptions, Store } from "./Store.js"
+import type { ApplyOptions, DocumentFilter, NeedingAnalysisOptions, Store } from "./Store.js"
 import { upsertOnId } from "./UpsertClause.js"
 
 /** The expression the PostgreSQL GIN index is built on; queries must repeat it exactly to use the index. */
@@ -236,10 +236,14 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getQueryById")
       )
 
-    const recentQueries = (options: { readonly userId?: string | undefined; readonly limit: number }) =>
+    const recentQueries = (options: {
+      readonly userId?: string | undefined
+      readonly limit: number
+      readonly offset: number
+    }) =>
       sql<DbRow>`SELECT * FROM queries WHERE ${sql.and(
         options.userId === undefined ? [] : [sql`user_id = ${options.userId}`]
-      )} ORDER BY timestamp DESC, id DESC LIMIT ${options.limit}`.pipe(
+      )} ORDER BY timestamp DESC, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.queries)),
         storeError("getRecentQueries")
       )
@@ -256,30 +260,26 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getDocument")
       )
 
-    const documentsOf = (userId?: string) =>
-      sql.and(
-        userId === undefined
-          ? []
-          : [
-              sql`(created_by = ${userId} OR EXISTS (SELECT 1 FROM document_collaborators c
-                   WHERE c.document_id = documents.id AND c.user_id = ${userId}))`
-            ]
-      )
+    const documentsOf = ({ createdBy, userId }: DocumentFilter) => {
+      const conditions: Array<Statement.Fragment> = []
+      if (createdBy !== undefined) conditions.push(sql`created_by = ${createdBy}`)
+      if (userId !== undefined) {
+        conditions.push(sql`(created_by = ${userId} OR EXISTS (SELECT 1 FROM document_collaborators c
+          WHERE c.document_id = documents.id AND c.user_id = ${userId}))`)
+      }
+      return sql.and(conditions)
+    }
 
-    const listDocuments = (options: {
-      readonly userId?: string | undefined
-      readonly limit: number
-      readonly offset: number
-    }) =>
-      sql<DbRow>`SELECT * FROM documents WHERE ${documentsOf(options.userId)}
+    const listDocuments = (options: DocumentFilter & { readonly limit: number; readonly offset: number }) =>
+      sql<DbRow>`SELECT * FROM documents WHERE ${documentsOf(options)}
         -- NULLS placement spelled out: SQLite and PostgreSQL disagree on the default.
         ORDER BY updated_at DESC NULLS LAST, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.documents)),
         storeError("listDocuments")
       )
 
-    const countDocuments = (userId?: string) =>
-      count(sql`SELECT COUNT(*) AS count FROM documents WHERE ${documentsOf(userId)}`, "getDocumentCount")
+    const countDocuments = (filter: DocumentFilter) =>
+      count(sql`SELECT COUNT(*) AS count FROM documents WHERE ${documentsOf(filter)}`, "getDocumentCount")
 
     const getCollaborators = (documentId: string) =>
       sql<DbRow>`SELECT * FROM document_collaborators WHERE document_id = ${documentId}
@@ -302,17 +302,21 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getUserProfile")
       )
 
-    const usersNeedingAnalysis = (options: { analyzedBefore: number; minMessages: number; limit: number }) =>
+    // Equal interaction times (seconds): the newest profile first, then the newest id (time-ordered, F5). NULLS
+    // placement spelled out: SQLite and PostgreSQL disagree on the default.
+    const byLastInteraction = sql.literal("ORDER BY last_interaction_at DESC, created_at DESC NULLS LAST, id DESC")
+
+    const usersNeedingAnalysis = (options: NeedingAnalysisOptions) =>
       sql<DbRow>`SELECT * FROM user_profiles
-        WHERE (last_analyzed_at IS NULL OR last_analyzed_at < ${options.analyzedBefore})
+        WHERE (last_analyzed_at IS NULL OR last_analyzed_at < last_interaction_at)
           AND COALESCE(message_count, 0) >= ${options.minMessages}
-        ORDER BY (last_analyzed_at IS NOT NULL), last_analyzed_at, user_id LIMIT ${options.limit}`.pipe(
+        ${byLastInteraction} LIMIT ${options.limit}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.profiles)),
         storeError("getUsersNeedingAnalysis")
       )
 
     const allUserProfiles = (options: { limit: number; offset: number }) =>
-      sql<DbRow>`SELECT * FROM user_profiles ORDER BY user_id LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
+      sql<DbRow>`SELECT * FROM user_profiles ${byLastInteraction} LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.profiles)),
         storeError("getAllUserProfiles")
       )

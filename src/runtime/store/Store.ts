@@ -21,11 +21,21 @@ export interface ApplyOptions {
   readonly asReplica?: boolean
 }
 
+/**
+ * Profiles never analysed, or analysed before their last interaction (strictly: an analysis in the same second is
+ * up to date), with at least `minMessages` messages.
+ */
 export interface NeedingAnalysisOptions {
-  /** Profiles analysed before this epoch second, or never, need analysis. */
-  readonly analyzedBefore: number
   readonly minMessages: number
   readonly limit: number
+}
+
+/** Both given: documents `createdBy` created that `userId` created or collaborates on. */
+export interface DocumentFilter {
+  /** Only documents this user created. */
+  readonly createdBy?: string | undefined
+  /** Only documents this user created or collaborates on. */
+  readonly userId?: string | undefined
 }
 
 export interface Store {
@@ -39,26 +49,29 @@ export interface Store {
   ) => Effect.Effect<number, StoreError>
 
   readonly getQueryById: (id: string) => Effect.Effect<Option.Option<Query>, StoreError>
+  /** Newest first (ties: the newest id first). */
   readonly recentQueries: (options: {
     readonly userId?: string | undefined
     readonly limit: number
+    readonly offset: number
   }) => Effect.Effect<ReadonlyArray<Query>, StoreError>
   readonly countQueries: (userId?: string) => Effect.Effect<number, StoreError>
 
   readonly getDocument: (id: string) => Effect.Effect<Option.Option<Document>, StoreError>
-  readonly listDocuments: (options: {
-    readonly userId?: string | undefined
-    readonly limit: number
-    readonly offset: number
-  }) => Effect.Effect<ReadonlyArray<Document>, StoreError>
-  readonly countDocuments: (userId?: string) => Effect.Effect<number, StoreError>
+  /** Most recently updated first (ties: the newest id first). */
+  readonly listDocuments: (
+    options: DocumentFilter & { readonly limit: number; readonly offset: number }
+  ) => Effect.Effect<ReadonlyArray<Document>, StoreError>
+  readonly countDocuments: (filter: DocumentFilter) => Effect.Effect<number, StoreError>
   readonly getCollaborators: (documentId: string) => Effect.Effect<ReadonlyArray<DocumentCollaborator>, StoreError>
   readonly hasDocumentAccess: (documentId: string, userId: string) => Effect.Effect<boolean, StoreError>
 
   readonly getUserProfile: (userId: string) => Effect.Effect<Option.Option<UserProfile>, StoreError>
+  /** The most recent interaction first, as `allUserProfiles`. */
   readonly usersNeedingAnalysis: (
     options: NeedingAnalysisOptions
   ) => Effect.Effect<ReadonlyArray<UserProfile>, StoreError>
+  /** The most recent interaction first (ties: the newest profile, then the newest id, first). */
   readonly allUserProfiles: (options: {
     readonly limit: number
     readonly offset: number
