@@ -421,6 +421,36 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
           expect(yield* docs.getDocumentCount({ createdBy: creator, userId: other })).toBe(0)
         })
       )
+
+      it.effect("F12: concurrent adds of one collaborator keep what any of them gave, and the owner stays owner", () =>
+        Effect.gen(function* () {
+          const docs = yield* DocumentService
+          const owner = unique("owner")
+          const friend = unique("friend")
+          const doc = yield* docs.createDocument({ title: "race", createdBy: owner, createdByUsername: "Olga" })
+          const add = (input: { userId: string; username?: string; role?: string }) =>
+            docs.addCollaborator({ documentId: doc.id, ...input })
+          // One add names the friend; seven re-add them bare; the owner is re-added as the web route does it.
+          const added = yield* Effect.all(
+            [
+              ...Array.from({ length: 7 }, () => add({ userId: friend })),
+              add({ userId: friend, username: "Bob", role: "admin" }),
+              ...Array.from({ length: 4 }, () => add({ userId: owner, role: "editor" })),
+              ...Array.from({ length: 4 }, () => add({ userId: owner }))
+            ],
+            { concurrency: "unbounded" }
+          )
+          const stored = yield* docs.getDocumentCollaborators(doc.id)
+          expect(stored.map((c) => [c.user_id, c.username, c.role])).toEqual([
+            [owner, "Olga", "owner"],
+            [friend, "Bob", "admin"]
+          ])
+          // Every add answered with the one row of its pair.
+          const idOf = new Map(stored.map((c) => [c.user_id, c.id]))
+          expect(added.every((c) => c.id === idOf.get(c.user_id))).toBe(true)
+          expect(added.filter((c) => c.user_id === owner).every((c) => c.role === "owner")).toBe(true)
+        })
+      )
     })
   })
 
@@ -568,6 +598,32 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
 
           const all = yield* profiles.getAllUserProfiles()
           expect(all.map((p) => p.user_id)).toEqual(expect.arrayContaining([fresh, stale, never]))
+        })
+      )
+
+      it.effect("F9: concurrent first calls get one profile; of concurrent creates one wins, 7 AlreadyExists", () =>
+        Effect.gen(function* () {
+          const profiles = yield* UserProfileService
+          const userId = unique("f9")
+          const racers = yield* Effect.all(
+            Array.from({ length: 8 }, () => profiles.getOrCreateUserProfile(userId, "Finn")),
+            { concurrency: "unbounded" }
+          )
+          const stored = Option.getOrThrow(yield* profiles.getUserProfile(userId))
+          expect(racers).toEqual(Array.from({ length: 8 }, () => stored))
+
+          const contested = unique("f9-create")
+          const outcomes = yield* Effect.all(
+            Array.from({ length: 8 }, (_, i) =>
+              failureTag(profiles.createUserProfile({ userId: contested, username: `c${i}` }))
+            ),
+            { concurrency: "unbounded" }
+          )
+          expect(outcomes.filter((o) => o === "success")).toHaveLength(1)
+          expect(outcomes.filter((o) => o === "AlreadyExists")).toHaveLength(7)
+          expect(yield* profiles.getOrCreateUserProfile(contested, "late")).toEqual(
+            Option.getOrThrow(yield* profiles.getUserProfile(contested))
+          )
         })
       )
 

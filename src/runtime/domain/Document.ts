@@ -23,6 +23,12 @@ export type Document = typeof Document.Type
 export const CollaboratorRole = Schema.Literal("owner", "editor", "viewer")
 export type CollaboratorRole = typeof CollaboratorRole.Type
 
+/** The role of a collaborator added without one (the column default, contract K18). */
+export const defaultCollaboratorRole = "editor"
+
+/** The creator's role, never taken from them by adding them again (contract F12). */
+export const ownerRole = "owner"
+
 export const documentCollaboratorColumns = {
   id: required("text"),
   document_id: required("text"),

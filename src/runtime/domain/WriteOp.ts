@@ -23,12 +23,28 @@ export const UpdateDocument = Schema.TaggedStruct("UpdateDocument", {
   set: Schema.partial(Document.omit("id"))
 })
 export const DeleteDocument = Schema.TaggedStruct("DeleteDocument", { id: Schema.String })
-export const UpsertCollaborator = Schema.TaggedStruct("UpsertCollaborator", { row: DocumentCollaborator })
+/**
+ * One row per document and user. Without `merge` (what the primary stored, replicated) the row's values replace
+ * the stored ones. With `merge` (a caller's `addCollaborator`, contract F12) the Store decides in the same
+ * statement: a null `username` or `role` keeps the stored value (a new row gets no name and the role "editor"),
+ * and an owner stays owner. Both forms converge when applied again.
+ */
+export const UpsertCollaborator = Schema.TaggedStruct("UpsertCollaborator", {
+  row: DocumentCollaborator,
+  merge: Schema.optional(Schema.Boolean)
+})
 export const RemoveCollaborator = Schema.TaggedStruct("RemoveCollaborator", {
   documentId: Schema.String,
   userId: Schema.String
 })
-export const InsertProfile = Schema.TaggedStruct("InsertProfile", { row: UserProfile })
+/**
+ * With `ifAbsent`, a user who has a profile already keeps it and nothing is written (rowsAffected 0), so concurrent
+ * first calls need no read before the insert (contract F9). As a replica the row is upserted on its id either way.
+ */
+export const InsertProfile = Schema.TaggedStruct("InsertProfile", {
+  row: UserProfile,
+  ifAbsent: Schema.optional(Schema.Boolean)
+})
 export const UpdateProfile = Schema.TaggedStruct("UpdateProfile", {
   userId: Schema.String,
   set: Schema.partial(UserProfile.omit("id", "user_id"))

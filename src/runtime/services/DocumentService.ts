@@ -4,7 +4,7 @@
  * Access: a user may open a document that is public, that they created, or that they collaborate on.
  */
 import { Context, Effect, Layer, type Option, Schema } from "effect"
-import type { Document, DocumentCollaborator } from "../domain/Document.js"
+import { type Document, type DocumentCollaborator, ownerRole } from "../domain/Document.js"
 import { type InvalidInput, NotFound, type StoreError } from "../domain/Errors.js"
 import { JsonValue } from "../domain/JsonValue.js"
 import { pageFields } from "../domain/PageLimits.js"
@@ -108,7 +108,7 @@ export const make = Effect.gen(function* () {
         document_id: document.id,
         user_id: input.createdBy,
         username: input.createdByUsername ?? null,
-        role: "owner",
+        role: ownerRole,
         joined_at: now
       }
       yield* router.write({ _tag: "CreateDocument", document, owner })
@@ -154,17 +154,17 @@ export const make = Effect.gen(function* () {
   const addCollaborator = (raw: AddCollaboratorInput) =>
     Effect.gen(function* () {
       const input = yield* validate(AddCollaboratorInput, "addCollaborator")(raw)
-      const existing = (yield* router.read.getCollaborators(input.documentId)).find((c) => c.user_id === input.userId)
+      // What is left out is null: the Store keeps the stored value, or defaults a new row's role, and keeps an
+      // owner an owner (the web route always sends role "editor"), in the statement that writes (F12).
       const row: DocumentCollaborator = {
         id: yield* ids.next,
         document_id: input.documentId,
         user_id: input.userId,
-        username: input.username ?? existing?.username ?? null,
-        // Re-adding the owner (the web route always sends role "editor") must not take the document from them.
-        role: existing?.role === "owner" ? "owner" : input.role || existing?.role || "editor",
+        username: input.username ?? null,
+        role: input.role || null,
         joined_at: yield* nowSeconds
       }
-      const result = yield* router.write({ _tag: "UpsertCollaborator", row })
+      const result = yield* router.write({ _tag: "UpsertCollaborator", row, merge: true })
       if (result.rowsAffected === 0) return yield* new NotFound({ entity: "document", key: input.documentId })
       // On an existing collaborator the stored row keeps its id and join time: return what is stored.
       return result.replicate._tag === "UpsertCollaborator" ? result.replicate.row : row

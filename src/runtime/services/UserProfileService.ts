@@ -139,22 +139,21 @@ export const make = Effect.gen(function* () {
   const router = yield* StoreRouter
   const ids = yield* IdGenerator
 
-  const createUserProfile = (raw: CreateUserProfileInput) =>
+  /** A new, empty profile unless the user has one: the insert decides, not an earlier read, so races are safe (F9). */
+  const insertIfAbsent = (operation: string, raw: CreateUserProfileInput) =>
     Effect.gen(function* () {
-      const input = yield* validate(CreateUserProfileInput, "createUserProfile")(raw)
-      const exists = new AlreadyExists({ entity: "user profile", key: input.userId })
-      if (Option.isSome(yield* router.read.getUserProfile(input.userId))) return yield* exists
+      const input = yield* validate(CreateUserProfileInput, operation)(raw)
       const row = emptyProfile(yield* ids.next, input.userId, input.username, yield* nowSeconds)
-      yield* router.write({ _tag: "InsertProfile", row }).pipe(
-        // Another caller created it since the check: the unique user_id refused this insert.
-        Effect.catchTag("StoreError", (error) =>
-          Effect.flatMap(router.read.getUserProfile(input.userId), (found) =>
-            Effect.fail(Option.isSome(found) ? exists : error)
-          )
-        )
-      )
-      return row
+      const result = yield* router.write({ _tag: "InsertProfile", row, ifAbsent: true })
+      return { row, inserted: result.rowsAffected > 0 }
     })
+
+  const alreadyExists = (userId: string) => new AlreadyExists({ entity: "user profile", key: userId })
+
+  const createUserProfile = (raw: CreateUserProfileInput) =>
+    Effect.flatMap(insertIfAbsent("createUserProfile", raw), ({ inserted, row }) =>
+      inserted ? Effect.succeed(row) : Effect.fail(alreadyExists(row.user_id))
+    )
 
   const updateUserProfile = (userId: string, updates: Readonly<Record<string, unknown>>) =>
     Effect.gen(function* () {
@@ -174,17 +173,15 @@ export const make = Effect.gen(function* () {
 
   const getOrCreateUserProfile = (userId: string, username: string) =>
     Effect.gen(function* () {
+      // Nearly every call finds the profile: read first rather than write on every message.
       const existing = yield* router.read.getUserProfile(userId)
       if (Option.isSome(existing)) return existing.value
-      return yield* createUserProfile({ userId, username }).pipe(
-        // Lost a race with another first call: the profile exists now, return it.
-        Effect.catchTag("AlreadyExists", (error) =>
-          Effect.flatMap(
-            router.read.getUserProfile(userId),
-            Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed })
-          )
-        )
-      )
+      const { inserted, row } = yield* insertIfAbsent("getOrCreateUserProfile", { userId, username })
+      // Whoever inserted it, every concurrent first call reads the one stored profile.
+      const stored = yield* router.read.getUserProfile(userId)
+      if (Option.isSome(stored)) return stored.value
+      // Reads served by a shadow may not see another caller's insert yet; ours they wait for.
+      return inserted ? row : yield* alreadyExists(userId)
     })
 
   // The bot passes the limit alone: `getUsersNeedingAnalysis(100)`, `getAllUserProfiles()`.

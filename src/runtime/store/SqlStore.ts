@@ -9,7 +9,7 @@ import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect, Option } from "effect"
 import type { ParseError } from "effect/ParseResult"
 import type { Columns } from "../domain/Column.js"
-import { Document, DocumentCollaborator } from "../domain/Document.js"
+import { defaultCollaboratorRole, Document, DocumentCollaborator, ownerRole } from "../domain/Document.js"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import { Message } from "../domain/Message.js"
 import { defaultLimit, type MessageFilter, searchWords } from "../domain/MessageFilter.js"
@@ -75,11 +75,37 @@ export const makeSqlStore = (backend: Backend) =>
 
     const encode = (columns: Columns, row: Readonly<Record<string, unknown>>) => encodeRow(columns, row, backend)
 
-    const insertRow = (table: Table, row: Readonly<Record<string, unknown>>, asReplica: boolean) => {
+    /** `keepOn`: a unique column; a row already holding the value is kept and nothing is inserted (0 rows). */
+    const insertRow = (table: Table, row: Readonly<Record<string, unknown>>, asReplica: boolean, keepOn?: string) => {
       const encoded = encode(table.columns, row)
       return sql<{ id: string }>`INSERT INTO ${sql(table.name)} ${sql.insert(encoded)} ${
-        asReplica ? upsertOnId(sql, Object.keys(encoded)) : sql.literal("")
+        asReplica
+          ? upsertOnId(sql, Object.keys(encoded))
+          : keepOn === undefined
+            ? sql.literal("")
+            : sql`ON CONFLICT (${sql(keepOn)}) DO NOTHING`
       } RETURNING id`.pipe(Effect.map((rows) => rows.length))
+    }
+
+    /**
+     * One statement, so concurrent adds of one pair cannot interleave a read with a write (contract F12). Nothing
+     * is inserted for a missing document (0 rows): SQLite in the field never enforced the foreign key. The role
+     * given is bound twice because, under `merge`, the inserted row's role has its default filled in already.
+     */
+    const upsertCollaborator = (op: Extract<WriteOp, { _tag: "UpsertCollaborator" }>) => {
+      const { row } = op
+      const merge = op.merge === true
+      const set = merge
+        ? sql`username = COALESCE(excluded.username, document_collaborators.username),
+            role = CASE WHEN document_collaborators.role = ${ownerRole} THEN document_collaborators.role
+              ELSE COALESCE(${row.role}, document_collaborators.role) END`
+        : sql`username = excluded.username, role = excluded.role`
+      return sql<DbRow>`INSERT INTO document_collaborators (id, document_id, user_id, username, role, joined_at)
+        SELECT ${row.id}, ${row.document_id}, ${row.user_id}, ${row.username},
+          ${merge ? sql`COALESCE(${row.role}, ${defaultCollaboratorRole})` : sql`${row.role}`}, ${row.joined_at}
+        WHERE EXISTS (SELECT 1 FROM documents WHERE id = ${row.document_id})
+        ON CONFLICT (document_id, user_id) DO UPDATE SET ${set}
+        RETURNING *`
     }
 
     const updateWhere = (table: Table, set: Readonly<Record<string, unknown>>, where: Statement.Fragment) => {
@@ -127,22 +153,23 @@ export const makeSqlStore = (backend: Backend) =>
             sql.withTransaction
           )
         case "UpsertCollaborator":
-          return Effect.gen(function* () {
-            if (!(yield* exists(documentsTable, sql`id = ${op.row.document_id}`))) return applied(0, op)
-            const encoded = encode(documentCollaboratorsTable.columns, op.row)
-            const rows = yield* sql<DbRow>`INSERT INTO document_collaborators ${sql.insert(encoded)}
-              ON CONFLICT (document_id, user_id) DO UPDATE SET username = excluded.username, role = excluded.role
-              RETURNING *`
-            const stored = yield* decodeAll(rows, decoders.collaborators)
-            return applied(rows.length, stored[0] ? { _tag: "UpsertCollaborator", row: stored[0] } : op)
-          }).pipe(sql.withTransaction, storeError("apply UpsertCollaborator"))
+          return upsertCollaborator(op).pipe(
+            Effect.flatMap((rows) => decodeAll(rows, decoders.collaborators)),
+            // A replica stores the row as merged here: the merge is decided once, by the primary.
+            Effect.map((stored) =>
+              applied(stored.length, stored[0] ? { _tag: "UpsertCollaborator", row: stored[0] } : op)
+            ),
+            storeError("apply UpsertCollaborator")
+          )
         case "RemoveCollaborator":
           return sql<{ id: string }>`DELETE FROM document_collaborators
             WHERE document_id = ${op.documentId} AND user_id = ${op.userId} RETURNING id`.pipe(
             Effect.map((rows) => applied(rows.length, op))
           )
         case "InsertProfile":
-          return insertRow(userProfilesTable, op.row, asReplica).pipe(Effect.map((n) => applied(n, op)))
+          return insertRow(userProfilesTable, op.row, asReplica, op.ifAbsent === true ? "user_id" : undefined).pipe(
+            Effect.map((n) => applied(n, op))
+          )
         case "UpdateProfile":
           return updateWhere(userProfilesTable, op.set, sql`user_id = ${op.userId}`).pipe(
             Effect.map((n) => applied(n, op))
