@@ -174,6 +174,27 @@ for (const backend of backends) {
       }
     })
 
+    it("F2: getMessageCount takes searchText and counts what the same search returns", async () => {
+      const cases: Array<Parameters<typeof getMessageCount>[0]> = [
+        { searchText: "pizza" },
+        { searchText: "Pizza", userId: "u1", senderType: "human" },
+        { searchText: "pizza", userId: "other" },
+        { searchText: "weather" },
+        { searchText: "alice" },
+        { searchText: "alice", senderType: "human" },
+        { searchText: "what?" }
+      ]
+      const counts = []
+      for (const params of cases) {
+        const count = await getMessageCount(params)
+        expect(count, JSON.stringify(params)).toBe((await queryMessages({ ...params, limit: 10_000 })).length)
+        counts.push(count)
+      }
+      expect(counts.slice(0, 6)).toEqual([1, 1, 0, 1, 4, 2])
+      // Without the field, the count is the one the bot knew.
+      expect(await getMessageCount({ searchText: undefined })).toBe(await getMessageCount({}))
+    })
+
     it("paging and time bounds: limit, offset, and 0 as a real bound (F3)", async () => {
       const humans = await queryMessages({ userId: "u1", senderType: "human", limit: 1000 })
       expect(

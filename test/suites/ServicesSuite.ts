@@ -199,6 +199,43 @@ export const servicesSuite = (backend: string, makeLayer: () => Layer.Layer<Serv
         })
       )
 
+      it.effect("F2: a count with searchText and filters is the number of rows the same search returns", () =>
+        Effect.gen(function* () {
+          const messages = yield* MessageService
+          const channel = unique("count")
+          const talker = unique("talker")
+          const contents = ["pizza tonight", "more pizza please", "no pizza for me", "pasta tonight", "pizza party"]
+          for (const [i, content] of contents.entries()) {
+            yield* messages.saveHumanMessage({
+              userId: i % 2 === 0 ? talker : unique("other"),
+              username: "u",
+              channelId: channel,
+              content
+            })
+            yield* tick
+          }
+          yield* messages.saveAIMessage({ userId: talker, channelId: channel, content: "pizza is served" })
+          const filters = [
+            { channelId: channel, searchText: "pizza" },
+            { channelId: channel, searchText: "pizza tonight" },
+            { channelId: channel, searchText: "pizza", userId: talker },
+            { channelId: channel, searchText: "pizza", senderType: "ai" as const },
+            { channelId: channel, searchText: "nothing-like-this" },
+            { channelId: channel, searchText: "!!!" },
+            { channelId: channel, searchText: "" }
+          ]
+          const counts = []
+          for (const filter of filters) {
+            const rows = yield* messages.queryMessages({ ...filter, limit: 10_000 })
+            const counted = yield* messages.getMessageCount(filter)
+            expect(counted, JSON.stringify(filter)).toBe(rows.length)
+            counts.push(counted)
+          }
+          // The search narrowed the count (it was not ignored): 5 of the channel's 6 mention pizza.
+          expect(counts.slice(0, 6)).toEqual([5, 1, 4, 1, 0, 0])
+        })
+      )
+
       it.effect("rejects bad input with InvalidInput before any SQL", () =>
         Effect.gen(function* () {
           const messages = yield* MessageService

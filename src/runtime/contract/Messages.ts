@@ -177,13 +177,22 @@ export async function getMessageById(id: string): Promise<MessageRecord | null> 
   )
 }
 
-/** How many messages match the filters. */
+/**
+ * How many messages match the filters. `searchText` (an addition, optional) counts what `queryMessages` with the
+ * same filters and text returns, so a searched page's total agrees with its pages (F2).
+ */
 export async function getMessageCount(params: {
   userId?: string
   channelId?: string
   senderType?: "human" | "ai" | "tool"
+  searchText?: string
 }): Promise<number> {
   return withService(MessageService, (messages) =>
-    messages.getMessageCount({ userId: params.userId, channelId: params.channelId, senderType: params.senderType })
+    messages.getMessageCount({
+      userId: params.userId,
+      channelId: params.channelId,
+      senderType: params.senderType,
+      searchText: params.searchText
+    })
   )
 }

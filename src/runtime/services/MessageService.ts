@@ -71,7 +71,8 @@ export const ToolExecutionInput = Schema.Struct({
 })
 export type ToolExecutionInput = typeof ToolExecutionInput.Encoded
 
-export const MessageCountFilter = MessageFilter.pick("userId", "channelId", "senderType")
+/** Every filter of `queryMessages` but the paging, so a paged total agrees with the pages, searched or not (F2). */
+export const MessageCountFilter = MessageFilter.omit("limit", "offset")
 
 export interface MessageServiceShape {
   /** Analyses the message first (with the user's five previous human messages as context), then saves it. */
