@@ -12,7 +12,13 @@ import type { Columns } from "../domain/Column.js"
 import { defaultCollaboratorRole, Document, DocumentCollaborator, ownerRole } from "../domain/Document.js"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import { Message } from "../domain/Message.js"
-import { defaultLimit, type MessageFilter, searchWords } from "../domain/MessageFilter.js"
+import {
+  defaultLimit,
+  isBlankSearch,
+  type MessageCountFilter,
+  type MessageFilter,
+  searchWords
+} from "../domain/MessageFilter.js"
 import { Query } from "../domain/Query.js"
 import {
   documentCollaboratorsTable,
@@ -28,12 +34,15 @@ import { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
-import type { ApplyOptions, DocumentFilter, NeedingAnalysisOptions, Store } from "./Store.js"
+import type { ApplyOptions, DatabaseStore, DocumentFilter, NeedingAnalysisOptions } from "./Store.js"
+import { storeReplication } from "./StoreReplication.js"
 import { upsertOnId } from "./UpsertClause.js"
 
-/** The expression the PostgreSQL GIN index is built on; queries must repeat it exactly to use the index. */
-export const pgSearchVector =
-  "to_tsvector('simple', coalesce(message_content, '') || ' ' || coalesce(tool_name, '') || ' ' || coalesce(username, ''))"
+/**
+ * The expression the PostgreSQL GIN index is built on (migration 5); queries must repeat it exactly to use the
+ * index. It folds and splits the text as SQLite's FTS5 table does (SQLite migration 4).
+ */
+export const pgSearchVector = "messages_search_vector(message_content, tool_name, username)"
 
 export const makeSqlStore = (backend: Backend) =>
   Effect.gen(function* () {
@@ -219,15 +228,17 @@ export const makeSqlStore = (backend: Backend) =>
       if (filter.senderType !== undefined) conditions.push(sql`sender_type = ${filter.senderType}`)
       if (filter.startTime !== undefined) conditions.push(sql`timestamp >= ${filter.startTime}`)
       if (filter.endTime !== undefined) conditions.push(sql`timestamp <= ${filter.endTime}`)
-      if (filter.searchText !== undefined) {
+      if (filter.searchText !== undefined && !isBlankSearch(filter.searchText)) {
         const words = searchWords(filter.searchText)
         if (words.length === 0) {
-          // Nothing searchable (only punctuation or operators): no message can match.
+          // Nothing searchable (only punctuation, symbols or emoji): no message can match.
           conditions.push(sql.literal("1 = 0"))
         } else if (isPg) {
-          conditions.push(sql`${sql.literal(pgSearchVector)} @@ plainto_tsquery('simple', ${words.join(" ")})`)
+          // The words are folded in SQL by the function the index folds the text with, so they cannot disagree.
+          conditions.push(sql`${sql.literal(pgSearchVector)} @@ messages_search_query(${words.join(" ")})`)
         } else {
-          // Each word quoted as an FTS5 string: operators such as AND, NEAR or * lose their meaning.
+          // Each word quoted as an FTS5 string: operators such as AND, NEAR or * lose their meaning, and FTS5
+          // folds the word with the tokenizer the index was built with.
           const match = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ")
           conditions.push(sql`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`)
         }
@@ -254,7 +265,7 @@ export const makeSqlStore = (backend: Backend) =>
         storeError(operation)
       )
 
-    const countMessages = (filter: Pick<MessageFilter, "userId" | "channelId" | "senderType">) =>
+    const countMessages = (filter: MessageCountFilter) =>
       count(sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`, "getMessageCount")
 
     const getQueryById = (id: string) =>
@@ -355,7 +366,7 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getAnalysisHistory")
       )
 
-    const store: Store = {
+    const store: DatabaseStore = {
       backend,
       apply,
       getMessageById,
@@ -372,7 +383,9 @@ export const makeSqlStore = (backend: Backend) =>
       getUserProfile,
       usersNeedingAnalysis,
       allUserProfiles,
-      analysisHistory
+      analysisHistory,
+      // The shadow path's seam: transactions, replica batches, the outbox and the applied position.
+      ...storeReplication(sql, backend, apply)
     }
     return store
   })
