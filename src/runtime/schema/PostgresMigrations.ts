@@ -9,13 +9,11 @@ import { shadowJournal } from "./postgres/0002_shadow_journal.js"
 import { shadowJournalReplayOrder } from "./postgres/0003_shadow_journal_replay_order.js"
 import { integerColumnsNumeric } from "./postgres/0004_integer_columns_numeric.js"
 import { searchWords } from "./postgres/0005_search_words.js"
-import { shadowOutbox } from "./postgres/0006_shadow_outbox.js"
 
 export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "1_initial_schema": initialSchema,
   "2_shadow_journal": shadowJournal,
   "3_shadow_journal_replay_order": shadowJournalReplayOrder,
   "4_integer_columns_numeric": integerColumnsNumeric,
-  "5_search_words": searchWords,
-  "6_shadow_outbox": shadowOutbox
+  "5_search_words": searchWords
 }

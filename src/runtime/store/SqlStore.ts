@@ -34,8 +34,7 @@ import { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
-import type { ApplyOptions, DatabaseStore, DocumentFilter, NeedingAnalysisOptions } from "./Store.js"
-import { storeReplication } from "./StoreReplication.js"
+import type { ApplyOptions, DocumentFilter, NeedingAnalysisOptions, Store } from "./Store.js"
 import { upsertOnId } from "./UpsertClause.js"
 
 /**
@@ -366,7 +365,7 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getAnalysisHistory")
       )
 
-    const store: DatabaseStore = {
+    const store: Store = {
       backend,
       apply,
       getMessageById,
@@ -383,9 +382,7 @@ export const makeSqlStore = (backend: Backend) =>
       getUserProfile,
       usersNeedingAnalysis,
       allUserProfiles,
-      analysisHistory,
-      // The shadow path's seam: transactions, replica batches, the outbox and the applied position.
-      ...storeReplication(sql, backend, apply)
+      analysisHistory
     }
     return store
   })

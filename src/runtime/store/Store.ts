@@ -7,7 +7,7 @@ import { Context, type Effect, type Option } from "effect"
 import type { Document, DocumentCollaborator } from "../domain/Document.js"
 import type { Backend, StoreError } from "../domain/Errors.js"
 import type { Message } from "../domain/Message.js"
-import type { MessageFilter } from "../domain/MessageFilter.js"
+import type { MessageCountFilter, MessageFilter } from "../domain/MessageFilter.js"
 import type { Query } from "../domain/Query.js"
 import type { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import type { UserProfile } from "../domain/UserProfile.js"
@@ -44,9 +44,8 @@ export interface Store {
 
   readonly getMessageById: (id: string) => Effect.Effect<Option.Option<Message>, StoreError>
   readonly queryMessages: (filter: MessageFilter) => Effect.Effect<ReadonlyArray<Message>, StoreError>
-  readonly countMessages: (
-    filter: Pick<MessageFilter, "userId" | "channelId" | "senderType">
-  ) => Effect.Effect<number, StoreError>
+  /** Every filter of `queryMessages` but the paging, search included. */
+  readonly countMessages: (filter: MessageCountFilter) => Effect.Effect<number, StoreError>
 
   readonly getQueryById: (id: string) => Effect.Effect<Option.Option<Query>, StoreError>
   /** Newest first (ties: the newest id first). */
