@@ -1,9 +1,20 @@
 /** The options import and copy share: how conflicts, truncation, rejects, batches and parallelism are handled. */
 import * as Options from "@effect/cli/Options"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option } from "effect"
 import { defaultLoadSettings, type LoadSettings } from "../data/LoadTables.js"
 import type { LoadSummary } from "../data/LoadSummary.js"
 import { RowsRejected } from "./RowsRejected.js"
+import { wholeNumber } from "./WholeNumberOption.js"
+
+/**
+ * What the numeric flags accept: a batch must hold a row; more jobs than the six tables would only hold
+ * connections, and each stream takes a connection of its own out of the server's limit (100 by default).
+ */
+export const loadRanges = {
+  batchSize: { min: 1 },
+  jobs: { min: 1, max: 6 },
+  streams: { min: 1, max: 16 }
+} as const
 
 export const loadOptions = {
   onConflict: Options.choice("on-conflict", ["skip", "update"]).pipe(
@@ -23,20 +34,17 @@ export const loadOptions = {
     Options.withDescription("load only this table (repeatable; default: all six)"),
     Options.repeated
   ),
-  batchSize: Options.integer("batch-size").pipe(
+  batchSize: wholeNumber("batch-size", loadRanges.batchSize).pipe(
     Options.withDescription("rows per batch, one transaction each (default: about 2 MB of rows)"),
-    Options.withSchema(Schema.Int.pipe(Schema.positive())),
     Options.optional
   ),
-  jobs: Options.integer("jobs").pipe(
-    Options.withSchema(Schema.Int.pipe(Schema.positive())),
+  jobs: wholeNumber("jobs", loadRanges.jobs).pipe(
     Options.withDescription(
       "tables loaded at the same time, as foreign keys allow, largest first (default: 1, or 3 with --keep-indexes)"
     ),
     Options.optional
   ),
-  streams: Options.integer("streams").pipe(
-    Options.withSchema(Schema.Int.pipe(Schema.positive())),
+  streams: wholeNumber("streams", loadRanges.streams).pipe(
     Options.withDescription(
       "copy: parallel streams for a large table whose indexes are kept, each a rowid range on its own connection (default: one per CPU, at most 4)"
     ),

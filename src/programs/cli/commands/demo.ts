@@ -12,15 +12,17 @@ import { DemoFailed } from "../../demo/DemoFailed.js"
 import { resolveDemoOptions } from "../../demo/DemoOptions.js"
 import { renderPhase, renderVerdict } from "../../demo/RenderDemo.js"
 import { json } from "../Options.js"
+import { checkPostgresUrl, postgresUrlOption } from "../PostgresUrl.js"
+import { wholeNumber } from "../WholeNumberOption.js"
 
 const phaseCount = Object.keys(phases).length
 
 const options = {
-  messages: Options.integer("messages").pipe(
+  messages: wholeNumber("messages", { min: 50 }).pipe(
     Options.withDescription("messages in the generated legacy database (the other tables are sized from it)"),
     Options.withDefault(20_000)
   ),
-  writes: Options.integer("writes").pipe(
+  writes: wholeNumber("writes", { min: 20 }).pipe(
     Options.withDescription("service writes under shadow mode; the two following phases make half as many each"),
     Options.withDefault(2_000)
   ),
@@ -31,7 +33,7 @@ const options = {
     Options.withDescription("where the demo's files go (default: a fresh temp directory)"),
     Options.optional
   ),
-  postgres: Options.redacted("postgres").pipe(
+  postgres: postgresUrlOption("postgres").pipe(
     Options.withDescription(
       "run on this PostgreSQL server, in a database the demo creates and drops (default: $POSTGRES_URL, " +
         "$DATABASE_PUBLIC_URL or $DATABASE_URL; with none, an embedded PostgreSQL)"
@@ -51,6 +53,7 @@ const quietLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 
 export const demoCommand = Command.make("demo", options, (flags) =>
   Effect.gen(function* () {
+    yield* checkPostgresUrl(flags.postgres)
     const url = Option.isSome(flags.postgres) ? flags.postgres : yield* postgresUrl
     // Bad sizes are refused before anything is printed or started.
     yield* resolveDemoOptions({ messages: flags.messages, writes: flags.writes })
