@@ -7,8 +7,11 @@ import { verify } from "../../verify/Verify.js"
 import { VerificationFailed, type VerifyError } from "../../verify/VerifyError.js"
 import { defaultVerifyOptions, type VerifyOptions } from "../../verify/VerifyOptions.js"
 import type { VerifyReport } from "../../verify/VerifyReport.js"
-import { postgresLayer, type SharedOptions, shared, sqliteDatabaseLayer } from "../Options.js"
+import { postgresLayer, type SharedOptions, shared } from "../Options.js"
 import { printSummary } from "../Output.js"
+import { checkPostgresUrl } from "../PostgresUrl.js"
+import { botDatabaseLayer } from "../SqliteFileGuard.js"
+import { wholeNumber } from "../WholeNumberOption.js"
 
 const d = defaultVerifyOptions
 
@@ -30,19 +33,19 @@ export const verifyOptions = {
     Options.withDescription("the bot's shadow health snapshot (JSON), to check the shadow write failure rate"),
     Options.optional
   ),
-  sampleKeys: Options.integer("sample-keys").pipe(
+  sampleKeys: wholeNumber("sample-keys", { min: 0 }).pipe(
     Options.withDescription("differing keys named per table and kind"),
     Options.withDefault(d.sampleKeys)
   ),
-  pageSize: Options.integer("page-size").pipe(
+  pageSize: wholeNumber("page-size", { min: 1 }).pipe(
     Options.withDescription("rows per key range when comparing tables"),
     Options.withDefault(d.pageSize)
   ),
-  latencyRuns: Options.integer("latency-runs").pipe(
+  latencyRuns: wholeNumber("latency-runs", { min: 1 }).pipe(
     Options.withDescription("runs of each read query for the p95"),
     Options.withDefault(d.latencyRuns)
   ),
-  latencyTarget: Options.integer("latency-target-ms").pipe(
+  latencyTarget: wholeNumber("latency-target-ms", { min: 0 }).pipe(
     Options.withDescription("the p95 each read query must stay under"),
     Options.withDefault(d.latencyThresholdMs)
   ),
@@ -50,7 +53,7 @@ export const verifyOptions = {
     Options.withDescription("a word to search on both databases besides the sampled ones (repeatable)"),
     Options.repeated
   ),
-  searchSamples: Options.integer("search-samples").pipe(
+  searchSamples: wholeNumber("search-samples", { min: 0 }).pipe(
     Options.withDescription("words sampled from the messages and searched on both databases"),
     Options.withDefault(d.searchSamples)
   )
@@ -86,9 +89,12 @@ export const verifySettings = (flags: VerifyFlags): Effect.Effect<Partial<Verify
     }
   })
 
-/** Both databases as they are: verify and repair never migrate a schema (a pending migration is a finding). */
+/**
+ * Both databases as they are: verify and repair never migrate a schema (a pending migration is a finding), and
+ * open only the bot's SQLite database (a file of no tables or of another application is refused untouched).
+ */
 export const bothDatabases = (flags: SharedOptions) =>
-  Layer.merge(sqliteDatabaseLayer(flags, { migrate: false }), postgresLayer(flags, { migrate: false }))
+  Layer.merge(botDatabaseLayer(flags), postgresLayer(flags, { migrate: false }))
 
 /** After the report is printed: fail when a check failed, so the exit code tells scripts. */
 export const failOnFailedChecks = (report: VerifyReport) =>
@@ -99,9 +105,9 @@ export const failOnFailedChecks = (report: VerifyReport) =>
       )
 
 export const verifyCommand = Command.make("verify", verifyOptions, (flags) =>
-  verifySettings(flags).pipe(
-    Effect.flatMap(verify),
-    Effect.provide(bothDatabases(flags)),
+  // Settings are checked before a database is opened.
+  Effect.all([checkPostgresUrl(flags.postgres), verifySettings(flags)]).pipe(
+    Effect.flatMap(([, settings]) => verify(settings).pipe(Effect.provide(bothDatabases(flags)))),
     Effect.tap((report) => printSummary(report, flags.json, renderVerifyText)),
     Effect.flatMap(failOnFailedChecks)
   )
