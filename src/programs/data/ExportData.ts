@@ -18,6 +18,7 @@ import {
   fileNameOf,
   metadataFileName
 } from "./ExportFormat.js"
+import { makeDirectory, probeFolderOf } from "./OutputLocation.js"
 import { yieldToEventLoop } from "./PageReader.js"
 import { tableProgress } from "./Progress.js"
 import type { SchemaForm } from "./SchemaForm.js"
@@ -53,6 +54,27 @@ const isNonEmptyDirectory = (dir: string) => {
   return fs.readdirSync(dir).length > 0
 }
 
+/**
+ * Fails unless an export can be written to `outDir`: not an existing export (unless `force`), and its folder takes
+ * the `<out>.partial` directory that is renamed into place (tried for real, nothing left behind). The CLI checks
+ * it before it opens the SQLite file.
+ */
+export const checkExportTarget = (outDir: string, force: boolean): Effect.Effect<void, OutputError> =>
+  Effect.gen(function* () {
+    const out = path.resolve(outDir)
+    if (!force && isNonEmptyDirectory(out)) {
+      return yield* new OutputError({
+        path: out,
+        message: `${out} already exists and is not empty: choose another --out or pass --force to replace it`
+      })
+    }
+    yield* Effect.try({
+      try: () => probeFolderOf(`${out}.partial`),
+      catch: (cause) =>
+        new OutputError({ path: out, message: `cannot write the export to ${out}: ${causeMessage(cause)}`, cause })
+    })
+  })
+
 export const exportData = (options: ExportOptions = {}) =>
   Effect.gen(function* () {
     const started = performance.now()
@@ -63,16 +85,11 @@ export const exportData = (options: ExportOptions = {}) =>
     const selected = yield* selectTables(options.tables)
     const source = yield* SqliteSource
 
-    if (!options.force && isNonEmptyDirectory(outDir)) {
-      return yield* new OutputError({
-        path: outDir,
-        message: `${outDir} already exists and is not empty: choose another --out or pass --force to replace it`
-      })
-    }
+    yield* checkExportTarget(outDir, options.force ?? false)
     yield* Effect.try({
       try: () => {
         fs.rmSync(partialDir, { recursive: true, force: true })
-        fs.mkdirSync(partialDir, { recursive: true })
+        makeDirectory(partialDir)
       },
       catch: fail(`cannot create ${partialDir}`)
     })

@@ -9,6 +9,7 @@ import * as path from "node:path"
 import type { Table } from "../../runtime/domain/Tables.js"
 import type { SqliteCell } from "./ConversionRules.js"
 import { causeMessage, OutputError } from "./DataErrors.js"
+import { makeDirectory, probeFolderOf } from "./OutputLocation.js"
 import { encodeRejectLine, type RejectKind as RecordKind, type RejectRecord } from "./RejectRecord.js"
 import type { SourceRow } from "./SqliteSource.js"
 
@@ -54,20 +55,40 @@ export const rejectRecord = (table: Table, reject: Reject): RejectRecord => {
 /** The JSON line of one reject. */
 export const rejectLine = (table: Table, reject: Reject): string => `${encodeRejectLine(rejectRecord(table, reject))}\n`
 
+const rejectsFileError = (file: string) => (cause: unknown) =>
+  new OutputError({
+    path: file,
+    message: `cannot write the rejects file ${path.resolve(file)}: ${causeMessage(cause)}`,
+    cause
+  })
+
+/**
+ * Fails unless the rejects file can be written at `file` (its folder made, a file created there, replaced by a
+ * rename), trying it for real and leaving nothing behind: commands check it before they open any database, so an
+ * unusable location stops them with nothing done.
+ */
+export const checkRejectsFile = (file: string): Effect.Effect<void, OutputError> =>
+  Effect.try({
+    try: () => {
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new Error("it is a directory")
+      probeFolderOf(file)
+    },
+    catch: rejectsFileError(file)
+  })
+
 /** A sink for the scope: finalised (renamed or cleaned up) only when the scope closes after success. */
 export const rejectsFile = (file: string) =>
   Effect.gen(function* () {
     const partial = `${file}.partial`
-    const fail = (cause: unknown) =>
-      new OutputError({ path: file, message: `cannot write the rejects file ${file}: ${causeMessage(cause)}`, cause })
+    const fail = rejectsFileError(file)
     let fd: number | undefined
     let count = 0
     // Fail before loading anything when the location is unusable, not after the first rejected row.
+    yield* checkRejectsFile(file)
     yield* Effect.try({
       try: () => {
-        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+        makeDirectory(path.dirname(path.resolve(file)))
         fs.rmSync(partial, { force: true })
-        fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK)
       },
       catch: fail
     })

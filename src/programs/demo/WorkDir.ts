@@ -3,6 +3,7 @@ import { Data, Effect } from "effect"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
+import { makeDirectory } from "../data/OutputLocation.js"
 
 export class WorkDirError extends Data.TaggedError("WorkDirError")<{ readonly message: string }> {}
 
@@ -11,7 +12,7 @@ export const demoWorkDir = (given: string | undefined, keep: boolean) =>
     ? Effect.try({
         try: () => {
           const dir = resolve(given)
-          fs.mkdirSync(dir, { recursive: true })
+          makeDirectory(dir)
           return dir
         },
         catch: (cause) => new WorkDirError({ message: `cannot create the work dir ${given}: ${String(cause)}` })

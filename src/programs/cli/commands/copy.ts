@@ -3,10 +3,12 @@ import * as Command from "@effect/cli/Command"
 import { Effect, Layer } from "effect"
 import { copyData } from "../../data/CopyData.js"
 import { defaultStreams } from "../../data/LoadTables.js"
+import { checkRejectsFile } from "../../data/RejectsFile.js"
 import { selectTables } from "../../data/TableSelection.js"
 import { failOnRejects, loadOptions, loadSettings } from "../LoadOptions.js"
 import { postgresLayer, shared, sqliteSourceLayer } from "../Options.js"
 import { printSummary, renderLoadSummary } from "../Output.js"
+import { checkPostgresUrl } from "../PostgresUrl.js"
 import { TerminalProgressLive } from "../TerminalProgress.js"
 
 export const copyCommand = Command.make("copy", { ...shared, ...loadOptions }, (flags) => {
@@ -20,8 +22,12 @@ export const copyCommand = Command.make("copy", { ...shared, ...loadOptions }, (
     }),
     TerminalProgressLive
   )
-  // Arguments are checked before any database is opened.
-  return selectTables(settings.tables).pipe(
+  // Arguments, the URL and the rejects file are checked before any database is opened: a refusal changes nothing.
+  return Effect.all([
+    selectTables(settings.tables),
+    checkPostgresUrl(flags.postgres),
+    checkRejectsFile(flags.rejects)
+  ]).pipe(
     Effect.zipRight(copyData(settings).pipe(Effect.provide(databases))),
     Effect.tap((summary) => printSummary(summary, flags.json, renderLoadSummary)),
     Effect.flatMap(failOnRejects)

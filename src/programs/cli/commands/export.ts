@@ -2,7 +2,8 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Effect } from "effect"
-import { defaultExportDir, exportData } from "../../data/ExportData.js"
+import { checkExportTarget, defaultExportDir, exportData } from "../../data/ExportData.js"
+import { selectTables } from "../../data/TableSelection.js"
 import { shared, sqliteSourceLayer } from "../Options.js"
 import { printSummary, renderExportSummary } from "../Output.js"
 import { TerminalProgressLive } from "../TerminalProgress.js"
@@ -18,9 +19,14 @@ const options = {
 }
 
 export const exportCommand = Command.make("export", options, (flags) =>
-  exportData({ outDir: flags.out, force: flags.force, tables: flags.tables }).pipe(
-    Effect.provide(sqliteSourceLayer(flags)),
-    Effect.provide(TerminalProgressLive),
+  // The tables and the export directory are checked before the SQLite file is opened.
+  Effect.all([selectTables(flags.tables), checkExportTarget(flags.out, flags.force)]).pipe(
+    Effect.zipRight(
+      exportData({ outDir: flags.out, force: flags.force, tables: flags.tables }).pipe(
+        Effect.provide(sqliteSourceLayer(flags)),
+        Effect.provide(TerminalProgressLive)
+      )
+    ),
     Effect.flatMap((summary) => printSummary(summary, flags.json, renderExportSummary))
   )
 ).pipe(

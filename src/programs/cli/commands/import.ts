@@ -5,9 +5,11 @@ import { Effect } from "effect"
 import { defaultExportDir } from "../../data/ExportData.js"
 import { verifyExport } from "../../data/ExportReader.js"
 import { loadExport } from "../../data/ImportData.js"
+import { checkRejectsFile } from "../../data/RejectsFile.js"
 import { failOnRejects, loadOptions, loadSettings } from "../LoadOptions.js"
 import { postgresLayer, shared } from "../Options.js"
 import { printSummary, renderLoadSummary } from "../Output.js"
+import { checkPostgresUrl } from "../PostgresUrl.js"
 import { TerminalProgressLive } from "../TerminalProgress.js"
 
 const options = {
@@ -18,8 +20,10 @@ const options = {
 
 export const importCommand = Command.make("import", options, (flags) => {
   const { tables, ...settings } = loadSettings(flags)
-  // The export is checked before PostgreSQL is even opened: a bad export writes nothing anywhere.
-  return verifyExport(flags.in, tables).pipe(
+  // The URL, the rejects file and the export are checked before PostgreSQL is even opened: a bad export or an
+  // unusable rejects file writes nothing anywhere.
+  return Effect.all([checkPostgresUrl(flags.postgres), checkRejectsFile(flags.rejects)]).pipe(
+    Effect.zipRight(verifyExport(flags.in, tables)),
     Effect.flatMap((verified) =>
       loadExport(verified, settings).pipe(
         Effect.provide(postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 })),

@@ -1,9 +1,14 @@
 /** `omega-db repair`: copy what verify finds missing or different from the primary, replay the journal, verify again. */
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import * as fs from "node:fs"
+import { causeMessage, OutputError } from "../../data/DataErrors.js"
+import { probeFolderOf } from "../../data/OutputLocation.js"
 import { renderRepairText } from "../../repair/RenderRepairReport.js"
 import { repair } from "../../repair/Repair.js"
+import { rejectsLocation, rejectsOutputFile } from "../../verify/Rejects.js"
 import { printSummary } from "../Output.js"
+import { checkPostgresUrl } from "../PostgresUrl.js"
 import { bothDatabases, failOnFailedChecks, verifyOptions, verifySettings } from "./verify.js"
 
 const options = {
@@ -14,10 +19,35 @@ const options = {
   dryRun: Options.boolean("dry-run").pipe(Options.withDescription("report what would be done, change nothing"))
 } as const
 
+/**
+ * Fails unless the rows repair cannot copy could be appended where it records them: checked before any database
+ * is opened, since the append comes after the repair has changed them. Tried for real (the file opened for
+ * writing, or a probe in its folder), changing nothing.
+ */
+const checkRejectsOutput = (given: Option.Option<string>) =>
+  Effect.suspend(() => {
+    const location = rejectsLocation(Option.getOrUndefined(given))
+    if (location === undefined) return Effect.void
+    const file = rejectsOutputFile(location)
+    return Effect.try({
+      try: () => (fs.existsSync(file) ? fs.closeSync(fs.openSync(file, "r+")) : probeFolderOf(file)),
+      catch: (cause) =>
+        new OutputError({ path: file, message: `cannot write rejects to ${file}: ${causeMessage(cause)}`, cause })
+    })
+  })
+
 export const repairCommand = Command.make("repair", options, (flags) =>
-  verifySettings(flags).pipe(
-    Effect.flatMap((settings) => repair({ ...settings, deleteExtra: flags.deleteExtra, dryRun: flags.dryRun })),
-    Effect.provide(bothDatabases(flags)),
+  // Settings and the output are checked before a database is opened.
+  Effect.all([
+    checkPostgresUrl(flags.postgres),
+    flags.dryRun ? Effect.void : checkRejectsOutput(flags.rejects),
+    verifySettings(flags)
+  ]).pipe(
+    Effect.flatMap(([, , settings]) =>
+      repair({ ...settings, deleteExtra: flags.deleteExtra, dryRun: flags.dryRun }).pipe(
+        Effect.provide(bothDatabases(flags))
+      )
+    ),
     Effect.tap((report) => printSummary(report, flags.json, renderRepairText)),
     Effect.flatMap((report) => failOnFailedChecks(report.verify))
   )
