@@ -8,7 +8,8 @@
  * - only for a table that is empty when its load starts (nobody can be reading rows through its indexes);
  * - only indexes that enforce nothing (not unique, not backing a constraint): keys and foreign keys stay checked;
  * - each definition is recorded in `omega_deferred_indexes`, in the transaction that drops the index, so a load
- *   killed at any point leaves the definitions behind; the next load (or `omega-db schema`) builds them.
+ *   killed at any point leaves the definitions behind; the next load (or `omega-db schema`) builds them;
+ * - a load that fails or is stopped builds them before it ends (LoadTables.ts), so only a killed one leaves any.
  */
 import { Effect } from "effect"
 import type Pg from "pg"
@@ -127,6 +128,10 @@ export const rebuildIndexes = (table: string | undefined, concurrency: number) =
             `SET maintenance_work_mem = '256MB'; ${index.definition.replace(/^CREATE INDEX /i, "CREATE INDEX IF NOT EXISTS ")}; RESET maintenance_work_mem`
           ),
           run(pool, index.table_name, `DELETE FROM ${deferredIndexesTable} WHERE index_name = $1`, [index.index_name])
+        ).pipe(
+          // A build that has started is finished even when the load is stopped: interrupting it would not stop the
+          // server, and the load's finalizer would only start the same build again beside it.
+          Effect.uninterruptible
         ),
       { concurrency: Math.max(1, concurrency), discard: true }
     )

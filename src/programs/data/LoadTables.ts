@@ -6,7 +6,7 @@
  * A large table whose indexes are maintained during its load, from a source that can be split (copy), loads in
  * several streams, one rowid range each, so that PostgreSQL's work runs on more than one backend and core.
  */
-import { Deferred, Effect, Option, type Scope, Stream } from "effect"
+import { Deferred, Effect, Exit, Option, type Scope, Stream } from "effect"
 import * as os from "node:os"
 import { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../runtime/domain/Tables.js"
@@ -148,7 +148,17 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
     Effect.gen(function* () {
       const rejects = yield* rejectsFile(settings.rejectsPath)
       if (settings.truncate) yield* truncateTables(sources.map((s) => s.table.name))
-      if (settings.deferIndexes) yield* prepareDeferral
+      const jobs = Math.max(1, settings.jobs ?? (settings.deferIndexes ? 1 : 3))
+      const indexJobs = Math.max(2, jobs)
+      if (settings.deferIndexes) {
+        yield* prepareDeferral
+        // A load that fails or is stopped (SIGTERM, Ctrl-C) builds what it deferred before it ends, over the rows
+        // it loaded: left dropped, the indexes would be missing until the next load or `schema`. Should this fail
+        // too (the server is gone), the definitions stay recorded for them.
+        yield* Effect.addFinalizer((exit) =>
+          Exit.isSuccess(exit) ? Effect.void : Effect.ignore(rebuildIndexes(undefined, indexJobs))
+        )
+      }
 
       // Keys of rejected parent rows, so their children's rejects can say why they are orphans.
       const rejectedParents = new Map<TableName, Set<string>>()
@@ -233,7 +243,6 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
 
       const done = new Map<TableName, Deferred.Deferred<void>>()
       for (const source of sources) done.set(source.table.name, yield* Deferred.make<void>())
-      const jobs = Math.max(1, settings.jobs ?? (settings.deferIndexes ? 1 : 3))
       // Every job may hold all its streams' connections at once: more than the pool has would deadlock.
       const { pool } = yield* PostgresDatabase
       const streams = Math.max(
@@ -244,7 +253,6 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
         )
       )
       const semaphore = yield* Effect.makeSemaphore(jobs)
-      const indexJobs = Math.max(2, jobs)
       // The largest table first: its index build is the longest tail, so it should start the earliest.
       const bySize = [...sources].sort((a, b) => b.total - a.total)
       const loaded = yield* Effect.forEach(
