@@ -134,7 +134,7 @@ describe("verify", () => {
       yield* rawSql("postgres", "ALTER TABLE user_profiles DROP COLUMN zodiac_sign")
       const schema = checkOf(yield* verify(testOptions), "schema")
       expect(schema.status).toBe("fail")
-      expect(schema.figure).toContain("migrations 3/3 (sqlite), 3/4 (postgres)")
+      expect(schema.figure).toContain("migrations 4/4 (sqlite), 4/5 (postgres)")
       expect(schema.details).toEqual([
         "postgres: user_profiles lacks column(s) zodiac_sign",
         "postgres: migration 2_shadow_journal is pending"
