@@ -124,3 +124,19 @@ export {
   type UserProfileRecordUpdates,
   updateUserProfile
 } from "./runtime/contract/UserProfiles.js"
+export { closeDatabase, getDatabase, initializeDatabase, initializeSchema } from "./runtime/contract/Connection.js"
+export {
+  DB_CONFIG,
+  type DbConfig,
+  documentService,
+  messageService,
+  queryService,
+  userProfileService
+} from "./runtime/contract/Adapter.js"
+export {
+  exportAllTables,
+  importAllTables,
+  initializePostgresSchema,
+  MigrationIncomplete
+} from "./runtime/contract/MigrationHelpers.js"
+export type { LocationRoots, SqliteLocation, TursoDatabase } from "./runtime/config/SqliteLocation.js"
