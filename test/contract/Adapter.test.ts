@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
+import { inspect } from "node:util"
 import { vi } from "vitest"
 import * as root from "../../src/index.js"
 import { copyData } from "../../src/migrate.js"
@@ -100,6 +101,10 @@ describe("DB_CONFIG (§5.1)", () => {
     // Set after the import, before the first access: still seen, since nothing is read at import.
     process.env["USE_POSTGRES_PRIMARY"] = "false"
     expect({ ...DB_CONFIG }).toEqual({ usePrimaryPostgres: false, usePostgresRead: true, useShadowWrite: true })
+    expect(Object.keys(DB_CONFIG)).toEqual(["usePrimaryPostgres", "usePostgresRead", "useShadowWrite"])
+    expect(inspect(DB_CONFIG, { breakLength: Infinity })).toBe(
+      "{ usePrimaryPostgres: false, usePostgresRead: true, useShadowWrite: true }"
+    )
     process.env["USE_POSTGRES_PRIMARY"] = "true"
     expect(DB_CONFIG.usePrimaryPostgres).toBe(false)
 
