@@ -130,11 +130,18 @@ export interface CliResult {
   readonly stderr: string
 }
 
+export interface CliOptions {
+  readonly env?: Record<string, string>
+  readonly cwd?: string
+  /** Killed (SIGKILL) after this long, so a command that hangs fails its test instead of hanging it. */
+  readonly timeoutMs?: number
+  /** Run as this user and group (a test running as root needs another user for permissions to apply). */
+  readonly uid?: number
+  readonly gid?: number
+}
+
 /** The CLI as an operator runs it: `node bin/omega-db.js ...args`, without the test's database configuration. */
-export const runCli = (
-  args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
-) =>
+export const runCli = (args: ReadonlyArray<string>, options: CliOptions = {}) =>
   Effect.async<CliResult>((resume) => {
     const env: Record<string, string> = {}
     for (const [k, v] of Object.entries(process.env)) {
@@ -143,18 +150,26 @@ export const runCli = (
     const child = spawn(process.execPath, [join(repoRoot, "bin", "omega-db.js"), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid })
     })
+    const timer =
+      options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
     child.stderr.on("data", (d) => (stderr += String(d)))
-    child.on("close", (code, signal) => resume(Effect.succeed({ code, signal, stdout, stderr })))
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      resume(Effect.succeed({ code, signal, stdout, stderr }))
+    })
+    return Effect.sync(() => child.kill("SIGKILL"))
   })
 
 /** Starts the CLI and returns the child, for tests that kill it. */
-export const startCli = (args: ReadonlyArray<string>) =>
+export const startCli = (args: ReadonlyArray<string>, options: { readonly cwd?: string } = {}) =>
   spawn(process.execPath, [join(repoRoot, "bin", "omega-db.js"), ...args], {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     stdio: ["ignore", "pipe", "pipe"]
   })
