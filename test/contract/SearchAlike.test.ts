@@ -371,7 +371,8 @@ describe("search, filters, limits and counts: the same on SQLite and PostgreSQL"
               )
             )
             expect(sent).toHaveLength(1)
-            return sent[0] ?? ["", []]
+            const none: readonly [string, ReadonlyArray<unknown>] = ["", []]
+            return sent[0] ?? none
           })
         const [sqliteQuery, sqliteParams] = yield* statementOf(sqlite)
         const sqlitePlan = yield* sqlite.sql.unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${sqliteQuery}`, [

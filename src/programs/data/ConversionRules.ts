@@ -75,7 +75,7 @@ const stripNulDeep = (value: unknown): unknown => {
   if (typeof value === "string") return withoutNul(value)
   if (Array.isArray(value)) return value.map(stripNulDeep)
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = Object.create(null)
+    const out = Object.create(null) as Record<string, unknown>
     for (const [key, item] of Object.entries(value)) out[withoutNul(key)] = stripNulDeep(item)
     return out
   }

@@ -3,7 +3,6 @@
  * snapshot in WAL mode) and every page goes through the same conversion rules and writer as an import.
  */
 import { Effect } from "effect"
-import type { TableName } from "../../runtime/domain/Tables.js"
 import { type LoadSettings, defaultLoadSettings, loadTables, targetName } from "./LoadTables.js"
 import { loadSummary } from "./LoadSummary.js"
 import { causeMessage, SourceError } from "./DataErrors.js"
@@ -12,7 +11,7 @@ import { selectTables } from "./TableSelection.js"
 
 export interface CopyOptions extends Partial<LoadSettings> {
   /** Only these tables (default: all six). */
-  readonly tables?: ReadonlyArray<TableName | string> | undefined
+  readonly tables?: ReadonlyArray<string> | undefined
 }
 
 export const copyData = (options: CopyOptions = {}) =>

@@ -7,7 +7,7 @@ import { Effect, Exit } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { Table, TableName } from "../../runtime/domain/Tables.js"
+import type { Table } from "../../runtime/domain/Tables.js"
 import { rowEncoder } from "./CellEncoding.js"
 import { causeMessage, OutputError, SourceError } from "./DataErrors.js"
 import {
@@ -30,7 +30,7 @@ export interface ExportOptions {
   readonly outDir?: string | undefined
   /** Replace an existing export in `outDir`; without it an existing non-empty directory is an error. */
   readonly force?: boolean | undefined
-  readonly tables?: ReadonlyArray<TableName | string> | undefined
+  readonly tables?: ReadonlyArray<string> | undefined
   /** Rows read from SQLite at a time. */
   readonly pageRows?: number | undefined
 }

@@ -155,7 +155,7 @@ export const exportReader = (
     if (!Array.isArray(parsed) || parsed.length !== positions.length) {
       throw invalid(`line ${lineNumber} is not an array of ${positions.length} cells`)
     }
-    const row: Array<SourceRow[number]> = new Array(names.length).fill(null)
+    const row: Array<SourceRow[number]> = Array.from({ length: names.length }, () => null)
     for (let i = 0; i < positions.length; i++) {
       const cell = decodeCell(parsed[i])
       if (cell === undefined) throw invalid(`line ${lineNumber}, column ${entry.columns[i]}: not a SQLite value`)

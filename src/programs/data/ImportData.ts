@@ -3,7 +3,6 @@
  * its rows take exactly the path a copy takes (same conversion rules, same writer), so both end in the same data.
  */
 import { Effect } from "effect"
-import type { TableName } from "../../runtime/domain/Tables.js"
 import { stripUndefined } from "./CopyData.js"
 import { defaultExportDir } from "./ExportData.js"
 import { causeMessage, ExportInvalid } from "./DataErrors.js"
@@ -15,7 +14,7 @@ export interface ImportOptions extends Partial<LoadSettings> {
   /** The export directory (default `migration-data`). */
   readonly inDir?: string | undefined
   /** Only these tables (default: every table of the export). */
-  readonly tables?: ReadonlyArray<TableName | string> | undefined
+  readonly tables?: ReadonlyArray<string> | undefined
 }
 
 /** Loads an export that `verifyExport` accepted. */

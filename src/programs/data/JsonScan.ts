@@ -13,7 +13,8 @@ let nul = false
 /** Deeper documents are left to JSON.parse, so a long chain of brackets cannot exhaust the stack. */
 const maxDepth = 256
 
-class TooDeep {}
+/** Thrown (once built, never with a useful stack) to unwind the scanner; caught below. */
+class TooDeep extends Error {}
 const tooDeep = new TooDeep()
 
 const skipWhitespace = () => {

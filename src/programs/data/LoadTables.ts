@@ -172,7 +172,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
         if (keys === undefined || rejected.length === 0) return
         const column = sources.find((s) => s.table.foreignKey?.parent === table.name)!.table.foreignKey!.parentColumn
         const at = Object.keys(table.columns).indexOf(column)
-        for (const r of rejected) if (typeof r.row[at] === "string") keys.add(r.row[at] as string)
+        for (const r of rejected) if (typeof r.row[at] === "string") keys.add(r.row[at])
       }
 
       const loadTable = (source: TableSource<E>, streams: number) =>

@@ -23,11 +23,12 @@ const canonicalJson = (value: unknown): Canonical => {
   if (Array.isArray(value)) return value.map(canonicalJson)
   if (typeof value === "object") {
     // No prototype: a "__proto__" key in the data must stay an ordinary key.
-    const out: Record<string, Canonical> = Object.create(null)
+    const out = Object.create(null) as Record<string, Canonical>
     for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = canonicalJson(v)
     return out
   }
-  return String(value)
+  // Only a bigint (from a driver) can be left here; its decimal text is its canonical form.
+  return typeof value === "bigint" ? value.toString() : (JSON.stringify(value) ?? "null")
 }
 
 /**
@@ -43,7 +44,7 @@ const canonicalNumber = (value: unknown): Canonical => {
     return value.trim() === "" || Number.isNaN(n) ? withoutNul(value) : n
   }
   if (typeof value === "boolean") return value
-  return String(value)
+  return JSON.stringify(value) ?? "null"
 }
 
 /** SQLite's 0/1 are the booleans; any other stored number stays a number (and differs), as the migration sees it. */
@@ -62,7 +63,9 @@ export const canonicalValue = (kind: ColumnKind, value: unknown, backend: Backen
   if (isNumericKind(kind)) return canonicalNumber(value)
   if (typeof value === "string") return withoutNul(value)
   if (value instanceof Uint8Array) return withoutNul(Buffer.from(value).toString("utf8"))
-  return String(value)
+  // A number in a text column (SQLite's affinity allows it) compares as its text, as PostgreSQL holds it.
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value)
+  return JSON.stringify(value) ?? "null"
 }
 
 /** A decoded row in canonical form: every column of the table, in registry order, absent columns as NULL. */

@@ -71,7 +71,7 @@ const invalidSetting = (options: VerifyOptions): string | undefined => {
   for (const [name, min] of minimums) {
     const value = options[name]
     if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      return `${name} must be an integer of at least ${min}, got ${String(value)}`
+      return `${name} must be an integer of at least ${min}, got ${JSON.stringify(value)}`
     }
   }
   if (!(options.maxFailureRate >= 0 && options.maxFailureRate <= 1)) {

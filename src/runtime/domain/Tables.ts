@@ -26,7 +26,7 @@ export interface Table<C extends Columns = Columns> {
   readonly primaryKey: "id"
   readonly foreignKey?: ForeignKey
   /** Column defaults of the legacy schema, by column: "now" is the current epoch second. */
-  readonly defaults?: Readonly<Record<string, "now" | number | string | boolean>>
+  readonly defaults?: Readonly<Record<string, number | string | boolean>>
 }
 
 const table = <C extends Columns>(t: Table<C>): Table<C> => t

@@ -24,16 +24,17 @@ export type Promised<S> = {
 export const methodsOf = <S>(names: { readonly [K in keyof S]: true }): ReadonlyArray<keyof S & string> =>
   Object.keys(names) as Array<keyof S & string>
 
-/** Rejects with what a caller can catch: the typed error, or the defect itself. */
-const rejection = (cause: Cause.Cause<unknown>): unknown => {
+/**
+ * Rejects with what a caller can catch: the typed error (every one is an `Error` with a `_tag`), or the defect
+ * itself; a failure that is not an `Error` is wrapped in one that carries it as `cause` and the whole Cause as text.
+ */
+const rejection = (cause: Cause.Cause<unknown>): Error => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) {
-    const error = failure.value
-    return ConfigError.isConfigError(error)
-      ? new DatabaseConfigError({ message: `invalid database configuration: ${String(error)}`, cause: error })
-      : error
+  const error = Option.isSome(failure) ? failure.value : Cause.squash(cause)
+  if (ConfigError.isConfigError(error)) {
+    return new DatabaseConfigError({ message: `invalid database configuration: ${String(error)}`, cause: error })
   }
-  return Cause.squash(cause)
+  return error instanceof Error ? error : new Error(Cause.pretty(cause), { cause: error })
 }
 
 export const runPromise = <A, E, R, ER>(

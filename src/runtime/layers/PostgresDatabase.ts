@@ -31,7 +31,9 @@ export const numericTypes: Pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     (oid === INT8_OID || oid === NUMERIC_OID) && format !== "binary"
       ? (value: string) => Number(value)
-      : Pg.types.getTypeParser(oid, format ?? "text")) as Pg.CustomTypesConfig["getTypeParser"]
+      : (Pg.types.getTypeParser(oid, format ?? "text") as (
+          value: string
+        ) => unknown)) as Pg.CustomTypesConfig["getTypeParser"]
 }
 
 const openError = (cause: unknown) =>

@@ -10,7 +10,7 @@ import Pg from "pg"
 import type { PostgresOptions } from "../../../src/runtime/config/DatabaseConfig.js"
 import { tables } from "../../../src/runtime/domain/Tables.js"
 import * as PostgresDatabase from "../../../src/runtime/layers/PostgresDatabase.js"
-import { generateLegacyDatabase, type LegacyDatabaseSummary } from "../../../src/testkit/LegacyDatabaseGenerator.js"
+import { generateLegacyDatabase } from "../../../src/testkit/LegacyDatabaseGenerator.js"
 import * as SqliteSource from "../../../src/programs/data/SqliteSource.js"
 import { tempDir, tempPostgresUrl } from "../../support/TestDatabases.js"
 
@@ -34,7 +34,7 @@ export const legacyDatabase = (options: {
       affinityNumbers: options.affinityNumbers ?? false,
       ...(options.seed === undefined ? {} : { seed: options.seed })
     }).pipe(Effect.orDie)
-    return { dir, path: summary.path, summary } as { dir: string; path: string; summary: LegacyDatabaseSummary }
+    return { dir, path: summary.path, summary }
   })
 
 /** Options for a fresh PostgreSQL database of the test scope (schema applied on open). */
