@@ -4,7 +4,7 @@
  * path, in a database of its own that is dropped afterwards), and how a failing phase stops the walk-through.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, LogLevel, Redacted } from "effect"
+import { Data, Effect, Logger, LogLevel, Redacted } from "effect"
 import Pg from "pg"
 import { copyLine } from "../../src/programs/data/CopyText.js"
 import { phases, runDemo } from "../../src/programs/demo/Demo.js"
@@ -111,7 +111,9 @@ describe("demo phases", () => {
       const reports: Array<PhaseReport> = []
       const record = (report: PhaseReport) => Effect.sync(() => reports.push(report))
       const info = { id: "copy", title: "Copy", guide: "phases 2-3" } as const
-      const crashed = yield* Effect.flip(runPhase(3, info, Effect.fail(new Error("connection refused")), record))
+      const crashed = yield* Effect.flip(
+        runPhase(3, info, Effect.fail(new Data.Error({ message: "connection refused" })), record)
+      )
       expect(crashed).toBeInstanceOf(PhaseFailed)
       const failedCheck = yield* Effect.flip(
         runPhase(

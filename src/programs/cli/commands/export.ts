@@ -1,7 +1,7 @@
 /** `omega-db export` (phase 2): every table of the SQLite file to JSON Lines files plus `_metadata.json`. */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { checkExportTarget, defaultExportDir, exportData } from "../../data/ExportData.js"
 import { selectTables } from "../../data/TableSelection.js"
 import { shared, sqliteSourceLayer } from "../Options.js"
@@ -23,8 +23,7 @@ export const exportCommand = Command.make("export", options, (flags) =>
   Effect.all([selectTables(flags.tables), checkExportTarget(flags.out, flags.force)]).pipe(
     Effect.zipRight(
       exportData({ outDir: flags.out, force: flags.force, tables: flags.tables }).pipe(
-        Effect.provide(sqliteSourceLayer(flags)),
-        Effect.provide(TerminalProgressLive)
+        Effect.provide(Layer.merge(sqliteSourceLayer(flags), TerminalProgressLive))
       )
     ),
     Effect.flatMap((summary) => printSummary(summary, flags.json, renderExportSummary))

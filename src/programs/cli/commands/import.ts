@@ -1,7 +1,7 @@
 /** `omega-db import` (phase 3): an export directory into PostgreSQL, verified against its metadata first. */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { defaultExportDir } from "../../data/ExportData.js"
 import { verifyExport } from "../../data/ExportReader.js"
 import { loadExport } from "../../data/ImportData.js"
@@ -26,8 +26,12 @@ export const importCommand = Command.make("import", options, (flags) => {
     Effect.zipRight(verifyExport(flags.in, tables)),
     Effect.flatMap((verified) =>
       loadExport(verified, settings).pipe(
-        Effect.provide(postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 })),
-        Effect.provide(TerminalProgressLive)
+        Effect.provide(
+          Layer.merge(
+            postgresLayer(flags, { migrate: true, connections: 2 * (settings.jobs ?? 3) + 2 }),
+            TerminalProgressLive
+          )
+        )
       )
     ),
     Effect.tap((summary) => printSummary(summary, flags.json, renderLoadSummary)),
