@@ -42,3 +42,4 @@ export {
 } from "./programs/data/DataErrors.js"
 export { Progress, type ProgressShape, type TableProgress } from "./programs/data/Progress.js"
 export * as SqliteSource from "./programs/data/SqliteSource.js"
+export * as TursoSnapshot from "./programs/data/TursoSnapshot.js"

@@ -10,7 +10,7 @@ import { defaultSqlitePath, postgresOptions, sqliteOptions } from "../../runtime
 import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { SourceError } from "../data/DataErrors.js"
-import * as SqliteSource from "../data/SqliteSource.js"
+import * as TursoSnapshot from "../data/TursoSnapshot.js"
 import { checkPostgresUrl, postgresUrlOption } from "./PostgresUrl.js"
 
 export const sqlite = Options.text("sqlite").pipe(
@@ -49,22 +49,14 @@ const existingFile = (filename: string) =>
     : Effect.fail(new SourceError({ path: filename, message: `no SQLite database at ${filename}` }))
 
 /**
- * The SQLite file the flags and configuration name, for the commands that read the file itself (export, copy):
- * a libSQL (Turso) database is refused, since they stream pages synchronously from better-sqlite3.
+ * The SQLite database the flags and configuration name, for the commands that read it page by page (export,
+ * copy): a file, which must exist, or a libSQL (Turso) database, which is snapshotted into a temporary file first.
  */
-export const sqlitePath = (flags: SharedOptions) =>
+export const sqliteSourceOptions = (flags: SharedOptions) =>
   Effect.gen(function* () {
-    const { filename, location } = yield* Effect.withConfigProvider(sqliteOptions, configFrom(flags))
-    if (location?._tag === "Turso") {
-      return yield* new SourceError({
-        path: filename,
-        message:
-          `cannot read ${filename} (TURSO_DATABASE_URL): export and copy read a local SQLite file only. Download ` +
-          "the database to a file first (for example `turso db shell <database> .dump | sqlite3 omega.db`) and " +
-          "pass it with --sqlite"
-      })
-    }
-    return yield* existingFile(filename)
+    const options = yield* Effect.withConfigProvider(sqliteOptions, configFrom(flags))
+    if (options.location?._tag === "Turso") return options
+    return { ...options, filename: yield* existingFile(options.filename) }
   })
 
 /**
@@ -80,9 +72,9 @@ export const sqliteDatabaseLayer = (flags: SharedOptions, settings: { readonly m
     })
   )
 
-/** The SQLite file as a read-only source for export and copy. */
+/** The SQLite file, or a snapshot of the Turso database in a temporary file: the source of export and copy. */
 export const sqliteSourceLayer = (flags: SharedOptions) =>
-  Layer.unwrapEffect(Effect.map(sqlitePath(flags), SqliteSource.layer))
+  Layer.unwrapEffect(Effect.map(sqliteSourceOptions(flags), (options) => TursoSnapshot.sourceLayer(options)))
 
 /** PostgreSQL, with its schema applied on open when `migrate`, and at least `connections` connections. */
 export const postgresLayer = (

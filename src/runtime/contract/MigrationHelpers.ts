@@ -63,18 +63,10 @@ export async function exportAllTables(): Promise<void> {
   return run(
     Effect.gen(function* () {
       const sqlite = yield* sqliteOptions
-      if (sqlite.location?._tag === "Turso") {
-        return yield* new migrate.SourceError({
-          path: sqlite.filename,
-          message:
-            `cannot export ${sqlite.filename}: the export reads a local SQLite file, not a libSQL (Turso) database. ` +
-            "Download the database to a file first (for example `turso db shell <database> .dump | sqlite3 omega.db`) " +
-            "and set SQLITE_PATH to it"
-        })
-      }
+      // A Turso database is read from a consistent snapshot in a temporary file, deleted when the export ends.
       const summary = yield* migrate
         .exportData({ outDir: resolve(migrationDataDir), force: true })
-        .pipe(Effect.provide(migrate.SqliteSource.layer(sqlite.filename)))
+        .pipe(Effect.provide(migrate.TursoSnapshot.sourceLayer(sqlite)))
       yield* Effect.forEach(summary.warnings, (warning) => Effect.logWarning(warning), { discard: true })
       yield* Effect.logInfo(`exported ${summary.source} to ${summary.outDir}`).pipe(
         Effect.annotateLogs(Object.fromEntries(summary.tables.map((table) => [table.name, table.rows])))
