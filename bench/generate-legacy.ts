@@ -2,7 +2,7 @@
  * Generates a legacy SQLite database (the bot's production schema) for benchmarks and demos.
  *
  *   npx tsx bench/generate-legacy.ts --out bench/.data/legacy-200k.db --messages 200000 [--form full|early]
- *     [--seed 42] [--quirks]
+ *     [--seed 42] [--quirks] [--skewed]
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect } from "effect"
@@ -14,7 +14,7 @@ import {
 } from "../src/testkit/LegacyDatabaseGenerator.js"
 
 const usage =
-  "usage: npx tsx bench/generate-legacy.ts --out <file.db> --messages <n> [--form full|early] [--seed <n>] [--quirks]"
+  "usage: npx tsx bench/generate-legacy.ts --out <file.db> --messages <n> [--form full|early] [--seed <n>] [--quirks] [--skewed]"
 
 const parseOptions = Effect.try({
   try: (): LegacyGeneratorOptions => {
@@ -24,7 +24,8 @@ const parseOptions = Effect.try({
         messages: { type: "string" },
         form: { type: "string", default: "full" },
         seed: { type: "string" },
-        quirks: { type: "boolean", default: false }
+        quirks: { type: "boolean", default: false },
+        skewed: { type: "boolean", default: false }
       },
       strict: true
     })
@@ -39,6 +40,7 @@ const parseOptions = Effect.try({
       form,
       messages,
       quirks: values.quirks,
+      skewed: values.skewed,
       ...(seed === undefined ? {} : { seed })
     }
   },

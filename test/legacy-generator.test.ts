@@ -367,6 +367,42 @@ describe("generateLegacyDatabase", () => {
     })
   )
 
+  it.effect("skews authors, channels and words when asked, and changes nothing else", () =>
+    Effect.gen(function* () {
+      const uniform = path.join(dir, "uniform.db")
+      const skewed = path.join(dir, "skewed.db")
+      const options = { form: "full", messages: N, seed: 7 } as const
+      const plain = yield* generateLegacyDatabase({ ...options, path: uniform })
+      const zipf = yield* generateLegacyDatabase({ ...options, path: skewed, skewed: true })
+      expect(zipf.counts).toEqual(plain.counts)
+      const shape = (file: string) =>
+        readBack(file, (db) => {
+          const shares = (column: string) =>
+            db
+              .prepare(`SELECT count(*) AS n FROM messages GROUP BY ${column} ORDER BY n DESC`)
+              .pluck()
+              .all()
+              .map((n) => Number(n) / N)
+          return {
+            users: shares("user_id"),
+            channels: shares("channel_id"),
+            the: count(db, "SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'the'") / N,
+            ids: db.prepare("SELECT id, timestamp, sender_type FROM messages ORDER BY rowid").all()
+          }
+        })
+      const [a, b] = [shape(uniform), shape(skewed)]
+      // Uniform: the busiest user writes a few times the median's share, every word is about as rare as the next.
+      expect(a.users[0]! / a.users[Math.floor(a.users.length / 2)]!).toBeLessThan(5)
+      expect(a.the).toBeLessThan(0.05)
+      // Skewed: a heavy user, a busy channel, and "the" in most messages.
+      expect(b.users[0]! / b.users[Math.floor(b.users.length / 2)]!).toBeGreaterThan(8)
+      expect(b.channels[0]).toBeGreaterThan(0.15)
+      expect(b.the).toBeGreaterThan(0.5)
+      // The same draws, mapped differently: ids, times and sender types do not move.
+      expect(b.ids).toEqual(a.ids)
+    })
+  )
+
   it.effect("refuses an existing path with a typed error and leaves the file alone", () =>
     Effect.gen(function* () {
       const file = path.join(dir, "existing.db")

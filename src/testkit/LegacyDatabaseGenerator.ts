@@ -45,6 +45,15 @@ export interface LegacyGeneratorOptions {
    * from a PRNG stream of its own: every other value is the same with or without it.
    */
   readonly affinityNumbers?: boolean
+  /**
+   * Activity as skewed as a real server's (default false: uniform): message and query authors and document
+   * creators follow Zipf's law with exponent 0.8 (a few heavy users, a long tail of light ones), channels with
+   * exponent 1 (a few busy ones), and the words of messages with exponent 1 over the vocabulary, which is listed
+   * roughly by English frequency ("the" in about two messages of three, the last words in a few hundredths of a
+   * percent). Read benchmarks need this: with uniform draws every user, channel and word is alike. The same PRNG
+   * draws are made either way, mapped through another distribution.
+   */
+  readonly skewed?: boolean
 }
 
 export type LegacyTableName =
@@ -226,10 +235,49 @@ const attempt = <A>(what: string, f: () => A): Effect.Effect<A, LegacyGeneratorE
 
 const int = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1))
 const pick = <A>(rng: Rng, items: ReadonlyArray<A>): A => items[Math.floor(rng() * items.length)] as A
-const word = (rng: Rng): string => vocabulary[Math.floor(rng() * vocabulary.length)] as string
-const words = (rng: Rng, min: number, max: number): string => {
-  let text = word(rng)
-  for (let n = int(rng, min, max) - 1; n > 0; n--) text += " " + word(rng)
+
+/** Maps one uniform draw in [0, 1) to an index in [0, count). */
+type Draw = (u: number) => number
+
+const uniformDraw =
+  (count: number): Draw =>
+  (u) =>
+    Math.floor(u * count)
+
+/** Zipf's law over [0, count): index k with weight 1 / (k + 1)^exponent, by binary search of the cumulative weights. */
+const zipfDraw = (count: number, exponent: number): Draw => {
+  const cumulative = new Float64Array(count)
+  let total = 0
+  for (let k = 0; k < count; k++) cumulative[k] = total += 1 / Math.pow(k + 1, exponent)
+  return (u) => {
+    const target = u * total
+    let [lo, hi] = [0, count - 1]
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (cumulative[mid]! > target) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+}
+
+/** Who writes, where, and which words: the draws the `skewed` option changes. */
+interface Shape {
+  readonly user: Draw
+  readonly channel: Draw
+  readonly word: Draw
+}
+
+const shapeOf = (sizes: { readonly users: number }, skewed: boolean): Shape =>
+  skewed
+    ? { user: zipfDraw(sizes.users, 0.8), channel: zipfDraw(CHANNELS, 1), word: zipfDraw(vocabulary.length, 1) }
+    : { user: uniformDraw(sizes.users), channel: uniformDraw(CHANNELS), word: uniformDraw(vocabulary.length) }
+
+const uniformWord = uniformDraw(vocabulary.length)
+const word = (rng: Rng, draw: Draw = uniformWord): string => vocabulary[draw(rng())] as string
+const words = (rng: Rng, min: number, max: number, draw: Draw = uniformWord): string => {
+  let text = word(rng, draw)
+  for (let n = int(rng, min, max) - 1; n > 0; n--) text += " " + word(rng, draw)
   return text
 }
 const round2 = (x: number): number => Math.round(x * 100) / 100
@@ -474,6 +522,7 @@ const insertMessages = (
   db: Database.Database,
   rng: Rng,
   sizes: Sizes,
+  shape: Shape,
   plan: QuirkPlan,
   quirks: Array<LegacyQuirk>
 ): Effect.Effect<void, LegacyGeneratorError> => {
@@ -512,11 +561,11 @@ const insertMessages = (
       timestamp += 1 + Math.floor(rng() * maxGap)
       const sender = senderTypes[(n - 1) % 3] as (typeof senderTypes)[number]
       if (sender === "human") {
-        user = Math.floor(rng() * sizes.users)
-        channel = Math.floor(rng() * CHANNELS)
+        user = shape.user(rng())
+        channel = shape.channel(rng())
         if (rng() < 0.15) session++
       }
-      let content = words(rng, 3, 12)
+      let content = words(rng, 3, 12, shape.word)
       if (rng() < 0.04) content += " " + pick(rng, unicodeWords)
       if (sender === "human" && rng() < 0.3) content += rng() < 0.5 ? "?" : "!"
       const id = `msg-${n}`
@@ -588,6 +637,7 @@ const insertQueries = (
   db: Database.Database,
   rng: Rng,
   sizes: Sizes,
+  shape: Shape,
   plan: QuirkPlan,
   quirks: Array<LegacyQuirk>
 ): Effect.Effect<void, LegacyGeneratorError> => {
@@ -614,7 +664,7 @@ const insertQueries = (
     for (let n = from; n <= to; n++) {
       timestamp += 1 + Math.floor(rng() * maxGap)
       const id = `query-${n}`
-      const user = Math.floor(rng() * sizes.users)
+      const user = shape.user(rng())
       const term = word(rng)
       const failed = rng() < 0.05
       const resultCount = failed ? 0 : int(rng, 0, 25)
@@ -669,6 +719,7 @@ const insertDocuments = (
   db: Database.Database,
   rng: Rng,
   sizes: Sizes,
+  shape: Shape,
   plan: QuirkPlan,
   quirks: Array<LegacyQuirk>
 ): Effect.Effect<void, LegacyGeneratorError> => {
@@ -697,7 +748,7 @@ const insertDocuments = (
     yield* inBatches(db, "documents", sizes.documents, [documentWriter, collaboratorWriter], (from, to) => {
       for (let n = from; n <= to; n++) {
         const id = `doc-${n}`
-        const owner = Math.floor(rng() * sizes.users)
+        const owner = shape.user(rng())
         const createdAt = documentCreatedAt(rng)
         const updatedAt = createdAt + Math.floor(rng() * 30 * 86_400)
         let isPublic: number | null = rng() < 0.7 ? 1 : 0
@@ -1114,9 +1165,10 @@ export const generateLegacyDatabase = (
       const rng = mulberry32(seed)
       const quirks: Array<LegacyQuirk> = []
       const staleFts: Array<LegacyStaleFtsEntry> = []
-      yield* insertMessages(db, rng, sizes, plan, quirks)
-      yield* insertQueries(db, rng, sizes, plan, quirks)
-      yield* insertDocuments(db, rng, sizes, plan, quirks)
+      const shape = shapeOf(sizes, options.skewed ?? false)
+      yield* insertMessages(db, rng, sizes, shape, plan, quirks)
+      yield* insertQueries(db, rng, sizes, shape, plan, quirks)
+      yield* insertDocuments(db, rng, sizes, shape, plan, quirks)
       yield* insertProfiles(db, rng, schema, sizes, plan, affinity, quirks)
 
       yield* attempt("create legacy indexes, FTS5 table and triggers", () => {
