@@ -144,7 +144,7 @@ describe("upgrading a legacy SQLite database", () => {
       })
       const first = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))
       const second = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))
-      expect(first.map((r) => r.migration_id)).toEqual([1, 2, 3, 4])
+      expect(first.map((r) => r.migration_id)).toEqual([1, 2, 3, 4, 5, 6])
       expect(second).toEqual(first)
     })
   )

@@ -92,7 +92,7 @@ describe("embedded PostgreSQL server", () => {
             Effect.gen(function* () {
               const indexes = yield* db.sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes
                 WHERE indexname = 'idx_messages_fts'`
-              expect(indexes[0]?.indexdef).toMatch(/USING gin \(messages_search_vector\(/)
+              expect(indexes[0]?.indexdef).toMatch(/USING gin \(search_vector\)/)
               const collations = yield* db.sql<{ collation_name: string | null }>`SELECT collation_name
                 FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'user_id'`
               expect(collations[0]?.collation_name).toBe("C")

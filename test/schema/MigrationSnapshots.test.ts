@@ -57,7 +57,7 @@ describe("frozen migration text", () => {
   it("no migration module imports the registry, the store or the current-schema expectations", () => {
     const schemaDir = fileURLToPath(new URL("../../src/runtime/schema/", import.meta.url))
     const frozen = ["postgres", "sqlite"].flatMap((dir) => readdirSync(join(schemaDir, dir)).map((f) => `${dir}/${f}`))
-    expect(frozen.length).toBe(9)
+    expect(frozen.length).toBe(14)
     for (const file of [...frozen, "FrozenMigration.ts"]) {
       const imports = [...readFileSync(join(schemaDir, file), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1])
       expect(imports.filter((i) => !["@effect/sql", "effect", "../FrozenMigration.js"].includes(i ?? ""))).toEqual([])
@@ -150,8 +150,21 @@ describe("the current-schema expectations hold after all migrations", () => {
       ).pipe(Effect.provide(PostgresDatabase.layer(options)))
       expect(rows).toHaveLength(1)
       expect(rows[0]?.tablename).toBe("messages")
-      // Since migration 5 the index folds the text first (messages_search_vector), as SQLite's FTS5 table does.
-      expect(rows[0]?.indexdef).toMatch(/USING gin \(messages_search_vector\(message_content, tool_name, username\)\)/)
+      // Since migration 7 the index covers a stored column, generated from messages_search_vector (migration 5),
+      // which folds the text as SQLite's FTS5 table does.
+      expect(rows[0]?.indexdef).toMatch(/USING gin \(search_vector\)/)
+      const generated = yield* Effect.flatMap(
+        PostgresDatabase.PostgresDatabase,
+        ({ sql }) => sql<{ is_generated: string; generation_expression: string }>`SELECT is_generated,
+            generation_expression FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name = 'search_vector'`
+      ).pipe(Effect.provide(PostgresDatabase.layer(options)))
+      expect(generated).toEqual([
+        {
+          is_generated: "ALWAYS",
+          generation_expression: "messages_search_vector(message_content, tool_name, username)"
+        }
+      ])
     })
   )
 })

@@ -17,7 +17,14 @@ export const sqliteFtsTriggerNames: ReadonlyArray<string> = [
   "messages_fts_update"
 ]
 
-/** The PostgreSQL full-text index; the store's search expression must repeat its expression exactly. */
+/**
+ * The condition of PostgreSQL's whole-table time indexes (messages, queries, documents; migration 8), true of every
+ * row. The Store adds it to exactly the reads that have no user, channel or creator, so that those reads, and only
+ * those, can walk a whole table in time order; a read for one user uses that user's index.
+ */
+export const pgWholeTable = "(id >= '') IS TRUE"
+
+/** The PostgreSQL full-text index, on the stored `search_vector` since PostgreSQL migration 7. */
 export const pgSearchIndexName = "idx_messages_fts"
 
 /**

@@ -9,12 +9,14 @@ import { legacyBaseline } from "./sqlite/0001_legacy_baseline.js"
 import { shadowJournal } from "./sqlite/0002_shadow_journal.js"
 import { shadowJournalReplayOrder } from "./sqlite/0003_shadow_journal_replay_order.js"
 import { searchTokenizer } from "./sqlite/0004_search_tokenizer.js"
+import { readIndexes } from "./sqlite/0006_read_indexes.js"
 
 export const sqliteMigrations: Readonly<Record<string, FrozenMigration>> = {
   "1_legacy_baseline": legacyBaseline,
   "2_shadow_journal": shadowJournal,
   "3_shadow_journal_replay_order": shadowJournalReplayOrder,
-  "4_search_tokenizer": searchTokenizer
+  "4_search_tokenizer": searchTokenizer,
+  "6_read_indexes": readIndexes
 }
 
 /**

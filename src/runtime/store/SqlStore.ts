@@ -11,6 +11,7 @@ import type { ParseError } from "effect/ParseResult"
 import type { Columns } from "../domain/Column.js"
 import { defaultCollaboratorRole, Document, DocumentCollaborator, ownerRole } from "../domain/Document.js"
 import { type Backend, StoreError } from "../domain/Errors.js"
+import { pgWholeTable } from "../schema/CurrentSchema.js"
 import { Message } from "../domain/Message.js"
 import {
   defaultLimit,
@@ -34,14 +35,24 @@ import { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
+import { planSqliteSearch, searchCondition, type SqliteSearchForm } from "./SqliteSearchPlan.js"
 import type { ApplyOptions, DocumentFilter, NeedingAnalysisOptions, Store } from "./Store.js"
 import { upsertOnId } from "./UpsertClause.js"
 
 /**
- * The expression the PostgreSQL GIN index is built on (migration 5); queries must repeat it exactly to use the
- * index. It folds and splits the text as SQLite's FTS5 table does (SQLite migration 4).
+ * What the PostgreSQL GIN index covers (migration 7): the stored column generated from messages_search_vector(),
+ * which folds and splits the text as SQLite's FTS5 table does (SQLite migration 4). Queries must name it to use the
+ * index.
  */
-export const pgSearchVector = "messages_search_vector(message_content, tool_name, username)"
+export const pgSearchVector = "search_vector"
+
+/**
+ * The columns a message read returns, named rather than `*`: PostgreSQL's row also holds the search vector, which
+ * no caller reads and which would be sent and parsed with every row.
+ */
+const messageColumns = Object.keys(messagesTable.columns)
+  .map((name) => `"${name}"`)
+  .join(", ")
 
 export const makeSqlStore = (backend: Backend) =>
   Effect.gen(function* () {
@@ -220,10 +231,34 @@ export const makeSqlStore = (backend: Backend) =>
 
     // ---- reads -------------------------------------------------------------------------------------------------
 
-    const messageConditions = (filter: Partial<MessageFilter>): Array<Statement.Fragment> => {
+    /**
+     * What a read without a user, channel or creator states on PostgreSQL so that it may walk the whole table's
+     * time index, which the reads of one user cannot (PostgreSQL migration 8). A literal: the planner must see it.
+     */
+    const wholeTable: ReadonlyArray<Statement.Fragment> = isPg ? [sql.literal(pgWholeTable)] : []
+
+    /** An FTS5 query of the words: each quoted as a string, so AND, NEAR or * lose their meaning. */
+    const ftsMatch = (words: ReadonlyArray<string>) => words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ")
+
+    /** The words of a search that has any, else undefined (no search, or nothing searchable). */
+    const searchedWords = (filter: Partial<MessageFilter>) => {
+      if (filter.searchText === undefined || isBlankSearch(filter.searchText)) return undefined
+      const words = searchWords(filter.searchText)
+      return words.length === 0 ? undefined : words
+    }
+
+    /**
+     * `form`: how SQLite finds the matches (SqliteSearchPlan.ts); a count gathers them. PostgreSQL's planner picks
+     * between the GIN index and a walk of a btree itself.
+     */
+    const messageConditions = (
+      filter: Partial<MessageFilter>,
+      form: SqliteSearchForm = "gather"
+    ): Array<Statement.Fragment> => {
       const conditions: Array<Statement.Fragment> = []
       if (filter.userId !== undefined) conditions.push(sql`user_id = ${filter.userId}`)
       if (filter.channelId !== undefined) conditions.push(sql`channel_id = ${filter.channelId}`)
+      if (filter.userId === undefined && filter.channelId === undefined) conditions.push(...wholeTable)
       if (filter.senderType !== undefined) conditions.push(sql`sender_type = ${filter.senderType}`)
       if (filter.startTime !== undefined) conditions.push(sql`timestamp >= ${filter.startTime}`)
       if (filter.endTime !== undefined) conditions.push(sql`timestamp <= ${filter.endTime}`)
@@ -236,27 +271,38 @@ export const makeSqlStore = (backend: Backend) =>
           // The words are folded in SQL by the function the index folds the text with, so they cannot disagree.
           conditions.push(sql`${sql.literal(pgSearchVector)} @@ messages_search_query(${words.join(" ")})`)
         } else {
-          // Each word quoted as an FTS5 string: operators such as AND, NEAR or * lose their meaning, and FTS5
-          // folds the word with the tokenizer the index was built with.
-          const match = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ")
-          conditions.push(sql`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`)
+          // FTS5 folds each word with the tokenizer the index was built with.
+          conditions.push(searchCondition(sql, ftsMatch(words), form))
         }
       }
       return conditions
     }
 
     const getMessageById = (id: string) =>
-      sql<DbRow>`SELECT * FROM messages WHERE id = ${id}`.pipe(
+      sql<DbRow>`SELECT ${sql.literal(messageColumns)} FROM messages WHERE id = ${id}`.pipe(
         Effect.flatMap((rows) => decodeFirst(rows, decoders.messages)),
         storeError("getMessageById")
       )
 
     const queryMessages = (filter: MessageFilter) =>
-      sql<DbRow>`SELECT * FROM messages WHERE ${sql.and(messageConditions(filter))}
-        ORDER BY timestamp DESC, id DESC LIMIT ${filter.limit ?? defaultLimit} OFFSET ${filter.offset ?? 0}`.pipe(
-        Effect.flatMap((rows) => decodeAll(rows, decoders.messages)),
-        storeError("queryMessages")
-      )
+      Effect.gen(function* () {
+        const limit = filter.limit ?? defaultLimit
+        const offset = filter.offset ?? 0
+        const words = isPg ? undefined : searchedWords(filter)
+        const form =
+          words === undefined
+            ? undefined
+            : yield* planSqliteSearch(
+                sql,
+                ftsMatch(words),
+                limit + offset,
+                filter.userId !== undefined || filter.channelId !== undefined
+              )
+        const rows = yield* sql<DbRow>`SELECT ${sql.literal(messageColumns)} FROM messages
+          WHERE ${sql.and(messageConditions(filter, form))}
+          ORDER BY timestamp DESC, id DESC LIMIT ${limit} OFFSET ${offset}`
+        return yield* decodeAll(rows, decoders.messages)
+      }).pipe(storeError("queryMessages"))
 
     const count = (statement: Statement.Statement<{ count: number | string }>, operation: string) =>
       statement.pipe(
@@ -279,7 +325,7 @@ export const makeSqlStore = (backend: Backend) =>
       readonly offset: number
     }) =>
       sql<DbRow>`SELECT * FROM queries WHERE ${sql.and(
-        options.userId === undefined ? [] : [sql`user_id = ${options.userId}`]
+        options.userId === undefined ? wholeTable : [sql`user_id = ${options.userId}`]
       )} ORDER BY timestamp DESC, id DESC LIMIT ${options.limit} OFFSET ${options.offset}`.pipe(
         Effect.flatMap((rows) => decodeAll(rows, decoders.queries)),
         storeError("getRecentQueries")
@@ -287,7 +333,7 @@ export const makeSqlStore = (backend: Backend) =>
 
     const countQueries = (userId?: string) =>
       count(
-        sql`SELECT COUNT(*) AS count FROM queries WHERE ${sql.and(userId === undefined ? [] : [sql`user_id = ${userId}`])}`,
+        sql`SELECT COUNT(*) AS count FROM queries WHERE ${sql.and(userId === undefined ? wholeTable : [sql`user_id = ${userId}`])}`,
         "getQueryCount"
       )
 
@@ -300,6 +346,7 @@ export const makeSqlStore = (backend: Backend) =>
     const documentsOf = ({ createdBy, userId }: DocumentFilter) => {
       const conditions: Array<Statement.Fragment> = []
       if (createdBy !== undefined) conditions.push(sql`created_by = ${createdBy}`)
+      else conditions.push(...wholeTable)
       if (userId !== undefined) {
         conditions.push(sql`(created_by = ${userId} OR EXISTS (SELECT 1 FROM document_collaborators c
           WHERE c.document_id = documents.id AND c.user_id = ${userId}))`)

@@ -29,7 +29,9 @@ export const postgresCatalog: Effect.Effect<string, SqlError.SqlError, SqlClient
         format_type(a.atttypid, a.atttypmod) ||
         CASE WHEN a.attcollation <> t.typcollation THEN ' COLLATE "' || co.collname || '"' ELSE '' END ||
         CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ||
-        COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') AS line
+        -- A stored generated column (messages.search_vector) keeps its expression where a default would be.
+        COALESCE(CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) ||
+          ') STORED' ELSE ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) END, '') AS line
       FROM pg_attribute a
       JOIN pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_collation co ON co.oid = a.attcollation

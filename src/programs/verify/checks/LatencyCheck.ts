@@ -1,8 +1,9 @@
 /**
- * "Read latency is acceptable (< 100 ms p95)": the guide's three reads run repeatedly on PostgreSQL — a user's
- * latest 100 messages and a full-text search, both through the Store exactly as the bot issues them (decoding
- * included), and a JSONB lookup on `metadata->>'key'` — and the 95th percentile of each is compared with the
- * target. Wall-clock time is measured directly: the Effect Clock may be a test clock.
+ * "Read latency is acceptable (< 100 ms p95)": every read of BotReads.ts runs repeatedly on PostgreSQL through the
+ * Store, exactly as the bot issues it (decoding included), the searches cycling through the sampled words (the
+ * most frequent one among them), together with the guide's JSONB lookup on `metadata->>'key'`; the 95th
+ * percentile of each is compared with the target. Wall-clock time is measured directly: the Effect Clock may be a
+ * test clock.
  */
 import type { SqlError } from "@effect/sql"
 import { Effect } from "effect"
@@ -10,9 +11,10 @@ import { performance } from "node:perf_hooks"
 import type { StoreError } from "../../../runtime/domain/Errors.js"
 import type { Databases } from "../Databases.js"
 import { check, type CheckResult } from "../VerifyReport.js"
+import { botReads, type ReadKind, sampleReadArguments } from "./BotReads.js"
 import type { Samples } from "./Samples.js"
 
-export type ReadQuery = "timeline" | "search" | "jsonb"
+export type ReadQuery = ReadKind | "jsonb"
 
 export interface QueryLatency {
   readonly kind: ReadQuery
@@ -31,19 +33,19 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
 }
 
+/** `run(i)` for i = 0..runs-1, after one unmeasured run (the first pays for planning and a cold cache). */
 const measure = <E>(
   kind: ReadQuery,
   query: string,
   runs: number,
-  effect: Effect.Effect<unknown, E>
+  run: (i: number) => Effect.Effect<unknown, E>
 ): Effect.Effect<QueryLatency, E> =>
   Effect.gen(function* () {
-    // One unmeasured run first: the first execution pays for planning and a cold cache.
-    yield* effect
+    yield* run(0)
     const times: Array<number> = []
     for (let i = 0; i < runs; i++) {
       const start = performance.now()
-      yield* effect
+      yield* run(i)
       times.push(performance.now() - start)
     }
     return {
@@ -64,27 +66,21 @@ export const measureLatency = (
   Effect.gen(function* () {
     const results: Array<QueryLatency> = []
     const pg = db.postgres
-    if (samples.userId !== undefined) {
-      const userId = samples.userId
-      results.push(
-        yield* measure(
-          "timeline",
-          `latest 100 messages of ${userId}`,
-          runs,
-          db.postgresStore.queryMessages({ userId, limit: 100 })
+    const argumentSets = samples.userId === undefined ? [] : yield* sampleReadArguments(pg, samples)
+    const first = argumentSets[0]
+    if (first !== undefined) {
+      for (const read of botReads) {
+        // Only the word varies between argument sets: the searches cycle through them, the others read alike.
+        const words = read.kind === "search" ? argumentSets.map((a) => a.word).join(", ") : undefined
+        results.push(
+          yield* measure(
+            read.kind,
+            words === undefined ? read.describe(first) : `${read.describe(first)} (words: ${words})`,
+            runs,
+            (i) => read.run(db.postgresStore, argumentSets[i % argumentSets.length]!)
+          )
         )
-      )
-    }
-    const word = samples.words[0]
-    if (word !== undefined) {
-      results.push(
-        yield* measure(
-          "search",
-          `search "${word}"`,
-          runs,
-          db.postgresStore.queryMessages({ searchText: word, limit: 100 })
-        )
-      )
+      }
     }
     if (samples.jsonb !== undefined) {
       const { key, value } = samples.jsonb
@@ -93,7 +89,7 @@ export const measureLatency = (
           "jsonb",
           `metadata->>'${key}' = '${value}'`,
           runs,
-          pg`SELECT * FROM messages WHERE metadata->>${key} = ${value} LIMIT 100`
+          () => pg`SELECT * FROM messages WHERE metadata->>${key} = ${value} LIMIT 100`
         )
       )
     }
@@ -102,12 +98,19 @@ export const measureLatency = (
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`
 
+const kinds: ReadonlyArray<ReadQuery> = ["timeline", "count", "lookup", "search", "jsonb"]
+
 export const latencyCheck = (latencies: ReadonlyArray<QueryLatency>, thresholdMs: number): CheckResult => {
   if (latencies.length === 0) return check("read-latency", "skip", "not measured: no messages to query")
   const slow = latencies.filter((l) => l.p95Ms >= thresholdMs)
+  // The slowest read of each kind, so the figure stays one line however many reads there are.
   const figure =
-    latencies.map((l) => `p95 ${ms(l.p95Ms)} ${l.kind}`).join(", ") +
-    ` (target < ${thresholdMs} ms, ${latencies[0]!.runs} runs each)`
+    kinds
+      .flatMap((kind) => {
+        const of = latencies.filter((l) => l.kind === kind)
+        return of.length === 0 ? [] : [`p95 ${ms(Math.max(...of.map((l) => l.p95Ms)))} ${kind} (${of.length})`]
+      })
+      .join(", ") + ` (slowest of each kind; target < ${thresholdMs} ms, ${latencies[0]!.runs} runs each)`
   const details = latencies.map(
     (l) =>
       `${l.p95Ms >= thresholdMs ? "SLOW " : ""}${l.query}: p50 ${ms(l.p50Ms)}, p95 ${ms(l.p95Ms)}, max ${ms(l.maxMs)}`
