@@ -1,50 +1,54 @@
 /**
- * What shadow writing costs the bot, and whether the shadow keeps up.
+ * What shadow replication (the transactional outbox) costs the bot, and whether the shadow keeps up.
  *
- *   npx tsx bench/shadow-bench.ts [--writes 10000] [--block 500] [--warmup 500] [--throughput 50000] [--rate 0]
- *     [--lanes 8] [--batch 100] [--linger 5] [--admin postgres://postgres@127.0.0.1:5432/postgres]
+ *   npx tsx bench/shadow-bench.ts [--writes 5000] [--block 250] [--warmup 300] [--rate 0] [--sustained 5000]
+ *     [--sustained-seconds 10] [--outage 60] [--outage-rate 1000] [--batch 500]
+ *     [--admin postgres://postgres@127.0.0.1:5432/postgres]
  *
- * Latency: `saveHumanMessage` calls one after another (or paced at --rate writes/s), timed around the service
- * call, for SQLite alone, SQLite primary + PostgreSQL shadow, PostgreSQL alone, and SQLite alone again (an A/A
- * control: the noise floor). They stay open side by side and take turns in blocks of --block writes (the machine
- * is shared: noise falls on all of them alike).
- * Throughput: --throughput
- * message inserts handed to a shadow writer at once, timed until every one is applied to PostgreSQL; the journal
- * must be empty afterwards. Each run uses a fresh SQLite file and a fresh PostgreSQL database, dropped at the end.
+ * 1. Latency: `saveHumanMessage` calls one after another (or paced at --rate writes/s), timed around the service
+ *    call, for SQLite alone, SQLite primary + PostgreSQL shadow, PostgreSQL alone, PostgreSQL primary + SQLite
+ *    shadow, and SQLite alone again (an A/A control: the noise floor). The setups are the bot's own layers
+ *    (`databaseLayer`), open side by side, taking turns in blocks of --block writes so that the machine's noise
+ *    falls on all of them alike; each shadow catches up (untimed) between blocks.
+ * 2. Sustained: --sustained writes/s (`saveAIMessage`: validation, the primary transaction with its outbox entry)
+ *    offered for --sustained-seconds on SQLite primary + PostgreSQL shadow, the applier in the same process: the
+ *    outbox depth is sampled throughout; "no backlog" means it stays within a second's worth of writes.
+ * 3. Catch-up: PostgreSQL cut off (a TCP proxy) for --outage seconds while --outage-rate writes/s go on; then it
+ *    is restored and the drain of the backlog is timed.
+ * Each setup uses a fresh SQLite file and a fresh PostgreSQL database, dropped at the end.
  */
 import { Console, Duration, Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
+import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
 import Pg from "pg"
 import type { PostgresOptions, SqliteOptions } from "../src/runtime/config/DatabaseConfig.js"
-import type { Message } from "../src/runtime/domain/Message.js"
-import * as PostgresDatabase from "../src/runtime/layers/PostgresDatabase.js"
-import * as SqliteDatabase from "../src/runtime/layers/SqliteDatabase.js"
-import { PostgresStoreLive } from "../src/runtime/layers/StoreLayers.js"
+import {
+  type Mode,
+  postgresOnly,
+  postgresShadowedToSqlite,
+  sqliteOnly,
+  sqliteShadowedToPostgres
+} from "../src/runtime/config/Mode.js"
+import { defaultShadowOptions, type ShadowOptions } from "../src/runtime/config/ShadowOptions.js"
 import { type Database, databaseLayer } from "../src/runtime/modes/DatabaseLayer.js"
 import { ShadowHealth } from "../src/runtime/modes/ShadowHealth.js"
-import { type Mode, postgresOnly, sqliteOnly, sqliteShadowedToPostgres } from "../src/runtime/config/Mode.js"
-import { makeInsertMany } from "../src/runtime/modes/BatchInserts.js"
-import { shadowError } from "../src/runtime/modes/ShadowBatch.js"
-import * as ShadowJournal from "../src/runtime/modes/ShadowJournal.js"
-import { defaultShadowOptions, type ShadowOptions } from "../src/runtime/config/ShadowOptions.js"
-import * as ShadowWriter from "../src/runtime/modes/ShadowWriter.js"
 import { MessageService } from "../src/runtime/services/MessageService.js"
-import { PostgresStore } from "../src/runtime/store/Store.js"
 
 const { values } = parseArgs({
   options: {
-    writes: { type: "string", default: "10000" },
-    warmup: { type: "string", default: "500" },
-    block: { type: "string", default: "500" },
-    throughput: { type: "string", default: "50000" },
+    writes: { type: "string", default: "5000" },
+    warmup: { type: "string", default: "300" },
+    block: { type: "string", default: "250" },
     rate: { type: "string", default: "0" },
-    lanes: { type: "string", default: String(defaultShadowOptions.lanes) },
+    sustained: { type: "string", default: "5000" },
+    "sustained-seconds": { type: "string", default: "10" },
+    outage: { type: "string", default: "60" },
+    "outage-rate": { type: "string", default: "1000" },
     batch: { type: "string", default: String(defaultShadowOptions.batchSize) },
-    linger: { type: "string", default: String(Duration.toMillis(defaultShadowOptions.batchLinger)) },
     admin: {
       type: "string",
       default: process.env["TEST_POSTGRES_ADMIN_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"
@@ -54,9 +58,18 @@ const { values } = parseArgs({
 const writes = Number(values.writes)
 const warmup = Number(values.warmup)
 const blockSize = Number(values.block)
-const throughputWrites = Number(values.throughput)
 const rate = Number(values.rate)
-const adminUrl = values.admin!
+const sustainedRate = Number(values.sustained)
+const sustainedSeconds = Number(values["sustained-seconds"])
+const outageSeconds = Number(values.outage)
+const outageRate = Number(values["outage-rate"])
+const adminUrl = values.admin
+
+const shadowOptions: ShadowOptions = {
+  ...defaultShadowOptions,
+  batchSize: Number(values.batch),
+  healthInterval: Duration.zero
+}
 
 // ---- fresh databases -----------------------------------------------------------------------------------------
 
@@ -84,7 +97,7 @@ const freshDatabases = Effect.acquireRelease(
       connectTimeoutMs: 5000,
       migrate: true
     }
-    return { dir, name, sqlite, postgres }
+    return { dir, name, sqlite, postgres, url: url.toString() }
   }),
   ({ dir, name }) =>
     Effect.promise(async () => {
@@ -103,17 +116,8 @@ interface LatencyRow {
   readonly p50: number
   readonly p90: number
   readonly p99: number
-  readonly p999: number
   readonly mean: number
   readonly writesPerSecond: number
-}
-
-const shadowOptions: ShadowOptions = {
-  ...defaultShadowOptions,
-  lanes: Number(values.lanes),
-  batchSize: Number(values.batch),
-  batchLinger: Duration.millis(Number(values.linger)),
-  healthInterval: Duration.zero
 }
 
 interface Setup {
@@ -131,7 +135,8 @@ const openSetup = (name: string, mode: Mode) =>
       databaseLayer(mode, { sqlite: dbs.sqlite, postgres: dbs.postgres, shadow: shadowOptions })
     )
     yield* Effect.addFinalizer(() => Effect.promise(() => runtime.dispose()))
-    return { name, runtime, samples: [], next: 0, busyMs: 0 } satisfies Setup
+    const samples: Array<number> = []
+    return { name, runtime, samples, next: 0, busyMs: 0 } satisfies Setup
   })
 
 const save = (i: number) =>
@@ -164,11 +169,6 @@ const runBlock = (setup: Setup, count: number, record: boolean) =>
     await setup.runtime.runPromise(Effect.flatMap(ShadowHealth, (h) => h.flush(Duration.minutes(1))))
   })
 
-/**
- * The setups stay open side by side and take turns in blocks, in rotating order, so that whatever else the
- * machine is doing falls on all of them alike. Between blocks each shadow catches up, so one setup's background
- * work never lands in another's block.
- */
 const measureLatencies = (setups: ReadonlyArray<readonly [string, Mode]>) =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -185,7 +185,6 @@ const measureLatencies = (setups: ReadonlyArray<readonly [string, Mode]>) =>
           p50: percentile(sorted, 50),
           p90: percentile(sorted, 90),
           p99: percentile(sorted, 99),
-          p999: percentile(sorted, 99.9),
           mean: sorted.reduce((a, c) => a + c, 0) / sorted.length,
           writesPerSecond: sorted.length / (setup.busyMs / 1000)
         }
@@ -193,141 +192,192 @@ const measureLatencies = (setups: ReadonlyArray<readonly [string, Mode]>) =>
     })
   )
 
-// ---- shadow throughput ---------------------------------------------------------------------------------------
+// ---- the write path at a given rate --------------------------------------------------------------------------
 
-const message = (i: number): Message => ({
-  id: `bench-${i}`,
-  timestamp: 1_700_000_000_000 + i,
-  sender_type: "human",
-  user_id: `user-${i % 50}`,
-  username: "Bench",
-  channel_id: `chan-${i % 7}`,
-  channel_name: null,
-  guild_id: null,
-  message_content: `benchmark message ${i} with some words in it`,
-  tool_name: null,
-  tool_args: null,
-  tool_result: null,
-  session_id: null,
-  parent_message_id: null,
-  metadata: { i, tags: ["bench"] },
-  ai_summary: null,
-  sentiment_analysis: null,
-  response_decision: null,
-  interaction_type: null,
-  user_intent: null,
-  bot_perception: null,
-  conversation_quality: null,
-  created_at: 1_700_000_000
-})
-
-const measureThroughput = Effect.scoped(
+/**
+ * Offers `perSecond` writes for `seconds` (a burst every 10 ms) through `write`, sampling `depth` every 100 ms;
+ * returns the writes made, the achieved rate and the depths seen.
+ */
+const offer = (
+  write: (i: number) => Effect.Effect<unknown, unknown>,
+  depth: Effect.Effect<number>,
+  perSecond: number,
+  seconds: number,
+  first: number
+) =>
   Effect.gen(function* () {
-    const dbs = yield* freshDatabases
-    const ctx = yield* Layer.build(
-      Layer.merge(
-        SqliteDatabase.layer(dbs.sqlite),
-        PostgresStoreLive.pipe(Layer.provideMerge(PostgresDatabase.layer(dbs.postgres)))
-      )
-    )
-    const sqlite = Effect.runSync(Effect.provide(SqliteDatabase.SqliteDatabase, ctx))
-    const pg = Effect.runSync(Effect.provide(PostgresDatabase.PostgresDatabase, ctx))
-    const shadow = Effect.runSync(Effect.provide(PostgresStore, ctx))
-    const journal = ShadowJournal.make(sqlite.sql, "sqlite")
-    const writer = yield* ShadowWriter.make({
-      primary: "sqlite",
-      shadow,
-      inShadowTransaction: (effect) => pg.sql.withTransaction(effect).pipe(Effect.mapError(shadowError("postgres"))),
-      insertMany: makeInsertMany(pg.sql, "postgres"),
-      journal,
-      // Room for the whole backlog on top of the usual bound, so that the backlog measures speed, not overflow.
-      options: { ...shadowOptions, queueCapacity: throughputWrites + defaultShadowOptions.queueCapacity }
-    })
-    // Backlog: everything handed over at once, timed until the shadow has applied it all.
-    const ops = Array.from({ length: throughputWrites }, (_, i) => ({
-      _tag: "InsertMessage" as const,
-      row: message(i)
-    }))
-    const started = performance.now()
-    for (const op of ops) yield* writer.submit(op)
-    const drained = yield* writer.flush(Duration.minutes(5))
-    const seconds = (performance.now() - started) / 1000
-
-    // Steady offered load: 5,000 writes/s (50 every 10 ms) for 5 s; the queue must stay small.
-    let maxDepth = 0
-    const steadyStart = performance.now()
-    for (let tick = 0; tick < 500; tick++) {
-      for (let j = 0; j < 50; j++)
-        yield* writer.submit({ _tag: "InsertMessage", row: message(throughputWrites + tick * 50 + j) })
-      maxDepth = Math.max(maxDepth, writer.queueDepth())
-      const wait = steadyStart + (tick + 1) * 10 - performance.now()
+    const perTick = Math.max(1, Math.round(perSecond / 100))
+    const ticks = Math.round(seconds * 100)
+    const start = performance.now()
+    const depths: Array<number> = []
+    let n = first
+    for (let tick = 0; tick < ticks; tick++) {
+      for (let j = 0; j < perTick; j++) yield* write(n++)
+      if (tick % 10 === 0) depths.push(yield* depth)
+      const wait = start + (tick + 1) * 10 - performance.now()
       if (wait >= 1) yield* Effect.sleep(Duration.millis(wait))
     }
-    const steadyDrained = yield* writer.flush(Duration.minutes(1))
-    const steadySeconds = (performance.now() - steadyStart) / 1000
-
-    const snapshot = yield* writer.snapshot
-    const applied = yield* pg.sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM messages`.pipe(Effect.orDie)
-    return {
-      writes: throughputWrites,
-      seconds,
-      perSecond: throughputWrites / seconds,
-      drained: drained && steadyDrained,
-      steadyRate: 25_000 / steadySeconds,
-      maxDepth,
-      applied: applied[0]?.n ?? 0,
-      journalSize: snapshot.journalSize,
-      journaled: snapshot.journaled
-    }
+    const elapsed = (performance.now() - start) / 1000
+    return { written: n - first, achieved: (n - first) / elapsed, depths }
   })
-)
+
+/** A TCP proxy in front of PostgreSQL that can be cut and restored on the same port. */
+const proxy = (target: URL) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const sockets = new Set<net.Socket>()
+      const make = () =>
+        net.createServer((client) => {
+          const upstream = net.connect(Number(target.port || 5432), target.hostname)
+          for (const s of [client, upstream]) {
+            sockets.add(s)
+            s.on("error", () => s.destroy()).on("close", () => sockets.delete(s))
+          }
+          client.pipe(upstream).pipe(client)
+        })
+      let server = make()
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port))
+      )
+      return {
+        port,
+        cut: async () => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+          for (const s of sockets) s.resetAndDestroy()
+          await closed
+        },
+        restore: async () => {
+          server = make()
+          await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()))
+        },
+        close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+      }
+    }),
+    (p) => Effect.promise(() => p.close().catch(() => undefined))
+  )
+
+interface Sustained {
+  readonly offered: number
+  readonly achieved: number
+  readonly maxDepth: number
+  readonly endDepth: number
+  readonly drainSeconds: number
+}
+
+interface CatchUp {
+  readonly backlog: number
+  readonly writtenPerSecond: number
+  readonly seconds: number
+  readonly perSecond: number
+}
+
+const writePath = Effect.gen(function* () {
+  const dbs = yield* freshDatabases
+  const p = yield* proxy(new URL(dbs.url))
+  const viaProxy = new URL(dbs.url)
+  viaProxy.hostname = "127.0.0.1"
+  viaProxy.port = String(p.port)
+  const ctx = yield* Layer.build(
+    databaseLayer(sqliteShadowedToPostgres, {
+      sqlite: dbs.sqlite,
+      postgres: { ...dbs.postgres, url: Redacted.make(viaProxy.toString()) },
+      shadow: shadowOptions
+    })
+  )
+  const health = yield* Effect.provide(ShadowHealth, ctx)
+  const messages = yield* Effect.provide(MessageService, ctx)
+  // The bot's write path: validation, the primary transaction with its outbox entry, the applier woken.
+  const write = (i: number) => messages.saveAIMessage({ content: `benchmark reply ${i} with some words in it` })
+  const depth = Effect.map(health.snapshot, (s) => s.outboxDepth).pipe(Effect.orElseSucceed(() => -1))
+  yield* health.flush(Duration.minutes(1))
+
+  // Sustained: the offered rate with the applier running beside it.
+  const run = yield* offer(write, depth, sustainedRate, sustainedSeconds, 0)
+  const endDepth = yield* depth
+  const drainStart = performance.now()
+  yield* health.flush(Duration.minutes(5))
+  const sustained: Sustained = {
+    offered: sustainedRate,
+    achieved: run.achieved,
+    maxDepth: Math.max(...run.depths),
+    endDepth,
+    drainSeconds: (performance.now() - drainStart) / 1000
+  }
+
+  // Catch-up: the shadow cut off while writes go on, then restored; the drain of the backlog is timed.
+  yield* Effect.promise(() => p.cut())
+  const outage = yield* offer(write, Effect.succeed(0), outageRate, outageSeconds, run.written)
+  const backlog = yield* depth
+  yield* Effect.promise(() => p.restore())
+  const catchStart = performance.now()
+  const drained = yield* health.flush(Duration.minutes(10))
+  const seconds = (performance.now() - catchStart) / 1000
+  const catchUp: CatchUp = {
+    backlog,
+    writtenPerSecond: outage.achieved,
+    seconds,
+    perSecond: drained ? backlog / seconds : Number.NaN
+  }
+  return { sustained, catchUp }
+}).pipe(Effect.scoped)
 
 // ---- report --------------------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(9)
+const pct = (a: number, b: number) => `${a >= b ? "+" : ""}${((a / b - 1) * 100).toFixed(1)}%`
 
 const program = Effect.gen(function* () {
   yield* Console.log(
-    `shadow-bench: ${writes} timed writes per setup in blocks of ${blockSize}, after ${warmup} warm-up, ` +
-      `${rate > 0 ? `paced at ${rate}/s` : "back to back"}; ` +
-      `throughput: ${throughputWrites} shadow writes; shadow lanes ${shadowOptions.lanes}, batch ${shadowOptions.batchSize}, ` +
-      `linger ${Duration.format(shadowOptions.batchLinger)}`
+    `shadow-bench: ${writes} timed writes per setup in blocks of ${blockSize} after ${warmup} warm-up, ` +
+      `${rate > 0 ? `paced at ${rate}/s` : "back to back"}; batch ${shadowOptions.batchSize}`
   )
   const rows = yield* measureLatencies([
     ["sqlite only", sqliteOnly],
     ["sqlite + pg shadow", sqliteShadowedToPostgres],
     ["postgres only", postgresOnly],
+    ["postgres + sqlite shadow", postgresShadowedToSqlite],
     // A second, identical SQLite setup: how far two runs of the same thing differ here (the noise floor).
     ["sqlite only (A/A)", sqliteOnly]
   ])
-  const base = rows[0]!
+  const [sqlite, sqliteShadow, postgres, postgresShadow, aa] = rows as [
+    LatencyRow,
+    LatencyRow,
+    LatencyRow,
+    LatencyRow,
+    LatencyRow
+  ]
+  const against = new Map([
+    [sqliteShadow, sqlite],
+    [postgresShadow, postgres],
+    [aa, sqlite]
+  ])
   yield* Console.log("\nprimary write latency (saveHumanMessage, ms; the setups interleaved in blocks)")
   yield* Console.log(
-    `${"setup".padEnd(20)}${["p50", "p90", "p99", "p99.9", "mean"].map((h) => h.padStart(9)).join("")}` +
-      `  vs sqlite p50/p99   writes/s`
+    `${"setup".padEnd(26)}${["p50", "p90", "p99", "mean"].map((h) => h.padStart(9)).join("")}` +
+      `   vs its primary alone (p50 / p99)   writes/s`
   )
   for (const r of rows) {
-    const vs = `${((r.p50 / base.p50 - 1) * 100).toFixed(1)}% / ${((r.p99 / base.p99 - 1) * 100).toFixed(1)}%`
+    const base = against.get(r)
+    const vs = base === undefined ? "" : `${pct(r.p50, base.p50)} / ${pct(r.p99, base.p99)}`
     yield* Console.log(
-      `${r.setup.padEnd(20)}${[r.p50, r.p90, r.p99, r.p999, r.mean].map((x) => fmt(x)).join("")}` +
-        `  ${vs.padStart(17)} ${fmt(r.writesPerSecond, 0)}`
+      `${r.setup.padEnd(26)}${[r.p50, r.p90, r.p99, r.mean].map((x) => fmt(x)).join("")}` +
+        `   ${vs.padEnd(33)}${fmt(r.writesPerSecond, 0)}`
     )
   }
-  const t = yield* measureThroughput
-  yield* Console.log("\nshadow sustained throughput (PostgreSQL shadow, message inserts)")
+  const { catchUp, sustained } = yield* writePath
+  yield* Console.log("\nshadow throughput (SQLite primary, PostgreSQL shadow, the bot's write path, one process)")
   yield* Console.log(
-    `backlog of ${t.writes} writes drained in ${t.seconds.toFixed(2)} s = ${t.perSecond.toFixed(0)} writes/s`
+    `sustained: ${sustained.offered} writes/s offered for ${sustainedSeconds} s, ${sustained.achieved.toFixed(0)} ` +
+      `achieved; outbox depth at most ${sustained.maxDepth}, ${sustained.endDepth} at the end, drained ` +
+      `${sustained.drainSeconds.toFixed(2)} s later`
   )
   yield* Console.log(
-    `steady 5,000 writes/s offered for 5 s: achieved ${t.steadyRate.toFixed(0)} writes/s, max queue depth ${t.maxDepth}`
-  )
-  yield* Console.log(
-    `all drained: ${t.drained}; rows in PostgreSQL: ${t.applied} of ${t.writes + 25_000}; ` +
-      `journaled: ${t.journaled}; journal size: ${t.journalSize}`
+    `catch-up: ${outageSeconds} s outage at ${catchUp.writtenPerSecond.toFixed(0)} writes/s left ${catchUp.backlog} ` +
+      `entries; drained in ${catchUp.seconds.toFixed(2)} s = ${catchUp.perSecond.toFixed(0)} writes/s`
   )
 })
 
-Effect.runPromise(program).catch((error: unknown) => {
-  process.exitCode = 1
-  void Console.error(error).pipe(Effect.runSync)
+Effect.runPromise(Effect.scoped(program)).catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`)
+  process.exit(1)
 })

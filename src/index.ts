@@ -36,7 +36,7 @@ export { MessageService } from "./runtime/services/MessageService.js"
 export { QueryService } from "./runtime/services/QueryService.js"
 export { StoreRouter } from "./runtime/services/StoreRouter.js"
 export { UserProfileService } from "./runtime/services/UserProfileService.js"
-export { PostgresStore, SqliteStore, type Store } from "./runtime/store/Store.js"
+export { type DatabaseStore, PostgresStore, SqliteStore, type Store } from "./runtime/store/Store.js"
 export { runSchemaMigrations } from "./runtime/schema/runSchemaMigrations.js"
 export * as ReadComparison from "./runtime/compare/ReadComparison.js"
 export { compareReads, type CompareReadsSettings } from "./runtime/compare/CompareReads.js"
@@ -64,8 +64,14 @@ export {
   postgresBackend,
   sqliteBackend
 } from "./runtime/modes/DatabaseLayer.js"
-export { ShadowHealth, type ShadowHealthShape, type ShadowHealthSnapshot } from "./runtime/modes/ShadowHealth.js"
-export * as ShadowJournal from "./runtime/modes/ShadowJournal.js"
+export {
+  type ReplayFailure,
+  type ReplayResult,
+  ShadowHealth,
+  type ShadowHealthShape,
+  type ShadowHealthSnapshot
+} from "./runtime/modes/ShadowHealth.js"
+export type { DeadLetter, OutboxEntry } from "./runtime/store/ReplicationLog.js"
 export * as ShadowMetrics from "./runtime/modes/ShadowMetrics.js"
 export { defaultShadowOptions, type ShadowOptions } from "./runtime/config/ShadowOptions.js"
 export { isTransient } from "./runtime/modes/TransientError.js"

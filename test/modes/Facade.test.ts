@@ -1,6 +1,6 @@
 /**
  * The Promise facade the bot's async code calls: same methods as the Effect services, `null` for a missing row,
- * typed errors rejected as the error objects, `dispose()` draining shadow writes; and the module-level functions
+ * typed errors rejected as the error objects, `dispose()` letting the shadow catch up; and the module-level functions
  * and services, configured from the environment on first use.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -71,9 +71,9 @@ describe("Promise facade", () => {
       expect(result.query.query_text).toBe("how many?")
       expect(result.access).toBe(true)
       // Writes were still queued when dispose() was called; all of them reached PostgreSQL.
-      expect(result.health.queueDepth).toBeGreaterThan(0)
+      expect(result.health.outboxDepth).toBeGreaterThan(0)
       expect(yield* countIn(dbs.pgUrl, "messages")).toBe(101)
-      expect(yield* countIn(dbs.pgUrl, "shadow_journal")).toBe(0)
+      expect(yield* countIn(dbs.pgUrl, "shadow_dead_letters")).toBe(0)
     })
   )
 

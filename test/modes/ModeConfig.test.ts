@@ -105,26 +105,26 @@ describe("mode configuration", () => {
     Effect.gen(function* () {
       expect(yield* read(shadowOptions, {})).toEqual(Either.right(defaultShadowOptions))
       const tuned = yield* read(shadowOptions, {
-        SHADOW_QUEUE_CAPACITY: "50",
-        SHADOW_LANES: "2",
+        SHADOW_BATCH_SIZE: "50",
+        SHADOW_LEASE_TTL_MS: "3000",
+        SHADOW_POLL_INTERVAL_MS: "100",
         SHADOW_DRAIN_TIMEOUT_MS: "1500",
-        SHADOW_HEALTH_INTERVAL_MS: "0",
-        SHADOW_AUTO_REPLAY: "true"
+        SHADOW_HEALTH_INTERVAL_MS: "0"
       })
       expect(
         Either.map(tuned, (o) => [
-          o.queueCapacity,
-          o.lanes,
+          o.batchSize,
+          Duration.toMillis(o.leaseTtl),
+          Duration.toMillis(o.pollInterval),
           Duration.toMillis(o.drainTimeout),
-          Duration.toMillis(o.healthInterval),
-          o.autoReplay
+          Duration.toMillis(o.healthInterval)
         ])
-      ).toEqual(Either.right([50, 2, 1500, 0, true]))
+      ).toEqual(Either.right([50, 3000, 100, 1500, 0]))
       for (const [name, value] of [
-        ["SHADOW_LANES", "0"],
-        ["SHADOW_QUEUE_CAPACITY", "lots"],
-        ["SHADOW_DRAIN_TIMEOUT_MS", "-1"],
-        ["SHADOW_AUTO_REPLAY", "yes"]
+        ["SHADOW_BATCH_SIZE", "0"],
+        ["SHADOW_LEASE_TTL_MS", "0"],
+        ["SHADOW_POLL_INTERVAL_MS", "soon"],
+        ["SHADOW_DRAIN_TIMEOUT_MS", "-1"]
       ] as const) {
         const result = yield* read(shadowOptions, { [name]: value })
         expect(Either.isLeft(result) ? String(result.left) : "accepted").toContain(name)

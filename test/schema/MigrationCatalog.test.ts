@@ -75,8 +75,8 @@ describe("a database already at the latest migration", () => {
          VALUES ('p1', 'u1', 'alice', 1700000000, 1700000100, 'nordic')`
       ).run()
       db.prepare(
-        `INSERT INTO shadow_journal (target, operation, aggregate_key, payload, error, attempts, recorded_at)
-         VALUES ('postgres', 'insert', 'm1', '{}', 'down', 1, 1700000000)`
+        `INSERT INTO shadow_outbox (aggregate_key, operation, payload, recorded_at)
+         VALUES ('message:m1', 'InsertMessage', '{}', 1700000000000)`
       ).run()
       db.close()
       const rows = () => {
@@ -84,7 +84,7 @@ describe("a database already at the latest migration", () => {
         const all = {
           messages: reader.prepare("SELECT * FROM messages").all(),
           profiles: reader.prepare("SELECT * FROM user_profiles").all(),
-          journal: reader.prepare("SELECT * FROM shadow_journal").all(),
+          outbox: reader.prepare("SELECT * FROM shadow_outbox").all(),
           fts: reader.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'pineapple'").all()
         }
         reader.close()
@@ -109,11 +109,11 @@ describe("a database already at the latest migration", () => {
         const { sql } = yield* PostgresDatabase.PostgresDatabase
         yield* sql`INSERT INTO messages (id, timestamp, sender_type, user_id, username, message_content)
           VALUES ('m1', 1700000000001, 'human', 'u1', 'alice', 'kept pineapple words')`
-        yield* sql`INSERT INTO shadow_journal (target, operation, aggregate_key, payload, error, attempts, recorded_at)
-          VALUES ('sqlite', 'insert', 'm1', '{}', 'down', 1, 1700000000)`
+        yield* sql`INSERT INTO shadow_outbox (seq, aggregate_key, operation, payload, recorded_at)
+          VALUES (1, 'message:m1', 'InsertMessage', '{}', 1700000000000)`
         const rows = Effect.all({
           messages: sql`SELECT * FROM messages`,
-          journal: sql`SELECT * FROM shadow_journal`,
+          outbox: sql`SELECT * FROM shadow_outbox`,
           catalog: Effect.provideService(postgresCatalog, SqlClient.SqlClient, sql)
         })
         const before = yield* rows

@@ -8,6 +8,7 @@ import { ConfigProvider, Context, Effect, Layer, Option, Redacted } from "effect
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { readWithoutShadowMessage } from "../../src/runtime/config/ModeConfig.js"
+import { migrationsOf } from "../../src/runtime/schema/runSchemaMigrations.js"
 import * as PostgresDatabase from "../../src/runtime/layers/PostgresDatabase.js"
 import * as SqliteDatabase from "../../src/runtime/layers/SqliteDatabase.js"
 import { generateLegacyDatabase } from "../../src/testkit/LegacyDatabaseGenerator.js"
@@ -48,7 +49,7 @@ describe("omega-db status", () => {
       ])
       expect(report.sqlite).toEqual({ state: "missing", path: missing, source: "SQLITE_PATH" })
       expect(report.postgres).toEqual({ state: "not-configured" })
-      expect(report.journal.waiting).toBeNull()
+      expect(report.outbox.waiting).toBeNull()
       expect(report.migration.stage).toBe("not started: PostgreSQL is not configured")
       const text = renderStatusText(report)
       expect(text).toContain("Mode        sqlite only")
@@ -60,7 +61,7 @@ describe("omega-db status", () => {
     })
   )
 
-  it.scoped("during shadow writing: the guide's phase, both databases, their rows and the journal", () =>
+  it.scopedLive("during shadow writing: the guide's phase, both databases, their rows and the outbox", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
       const sqlitePath = yield* upgradedSqlite(dir)
@@ -85,31 +86,41 @@ describe("omega-db status", () => {
       expect(report.sqlite.database.rows.messages).toBeGreaterThanOrEqual(60)
       expect(report.postgres.source).toBe("DATABASE_URL")
       expect(report.postgres.target).toBe(`127.0.0.1:5432/${pg.name}`)
-      expect(report.postgres.database.appliedMigrations).toEqual([
-        "1_initial_schema",
-        "2_shadow_journal",
-        "3_shadow_journal_replay_order",
-        "4_integer_columns_numeric"
-      ])
+      expect(report.postgres.database.appliedMigrations).toEqual(Object.keys(migrationsOf("postgres")))
       expect(report.postgres.database.rows.messages).toBe(1)
-      expect(report.journal).toEqual({ waiting: 0, toPostgres: 0, toSqlite: 0 })
-      expect(report.migration.next).toBe("once the journal stays empty: USE_POSTGRES_READ=true (phase 5)")
+      expect(report.outbox).toMatchObject({ waiting: 0, deadLetters: 0 })
+      expect(report.migration.next).toBe(
+        "once the outbox stays near empty and no dead letter appears: USE_POSTGRES_READ=true (phase 5)"
+      )
       const text = renderStatusText(report)
+      const pgMigrations = Object.keys(migrationsOf("postgres")).length
       expect(text).toContain(`127.0.0.1:5432/${pg.name} (DATABASE_URL): PostgreSQL`)
-      expect(text).toContain("migrations 4/4 applied")
-      expect(text).toContain("Journal     empty: no shadow writes waiting")
+      expect(text).toContain(`migrations ${pgMigrations}/${pgMigrations} applied`)
+      expect(text).toContain("Outbox      sqlite → postgres: nothing waiting; no applier running; no dead letters")
 
-      // A shadow write the shadow missed waits in the primary's journal: status names it and says what to do.
+      // Shadow writes committed on SQLite, with no bot applying them: status counts them, with the oldest one's age,
+      // and says what to do.
       const sqlite = yield* open(
         SqliteDatabase.SqliteDatabase,
         SqliteDatabase.layer({ filename: sqlitePath, busyTimeoutMs: 1000, migrate: false })
       )
-      yield* sqlite.sql`INSERT INTO shadow_journal (target, operation, aggregate_key, payload, error, attempts,
-        recorded_at) VALUES ('postgres', 'InsertMessage', 'message:x', '{}', 'connection refused', 5, 1)`
+      const twoMinutesAgo = Date.now() - 120_000
+      for (const id of ["x", "y"]) {
+        yield* sqlite.sql`INSERT INTO shadow_outbox (aggregate_key, operation, payload, recorded_at)
+          VALUES (${`message:${id}`}, 'InsertMessage', '{}', ${twoMinutesAgo})`
+      }
       const behind = yield* statusIn(env)
-      expect(behind.journal).toEqual({ waiting: 1, toPostgres: 1, toSqlite: 0 })
-      expect(behind.migration.next).toBe("replay the 1 journaled shadow writes: omega-db repair")
-      expect(renderStatusText(behind)).toContain("1 shadow writes waiting (1 for PostgreSQL, 0 for SQLite)")
+      expect(behind.outbox.waiting).toBe(2)
+      expect(behind.outbox.directions.find((d) => d.from === "sqlite")).toMatchObject({
+        to: "postgres",
+        pending: 2,
+        deadLetters: 0,
+        applier: null
+      })
+      expect(behind.migration.next).toBe(
+        "2 shadow writes wait for postgres and no bot applies them: start the bot, or omega-db repair"
+      )
+      expect(renderStatusText(behind)).toMatch(/sqlite → postgres: 2 shadow writes waiting, the oldest for 2 min/)
     })
   )
 

@@ -1,10 +1,9 @@
-/** repair copies what verify finds from the primary to the other side, replays the journal, and verify passes after. */
+/** repair applies the outbox, copies what verify finds from the primary to the other side, and verify passes after. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Message, messageColumns } from "../../src/runtime/domain/Message.js"
-import * as ShadowJournal from "../../src/runtime/modes/ShadowJournal.js"
 import { renderRepairText } from "../../src/programs/repair/RenderRepairReport.js"
 import { repair } from "../../src/programs/repair/Repair.js"
 import { databases } from "../../src/programs/verify/Databases.js"
@@ -16,6 +15,7 @@ import {
   plantSqliteOrphan,
   rawSql,
   seedBoth,
+  seedOps,
   statuses,
   testOptions,
   plantLegacyFtsBug
@@ -125,43 +125,71 @@ describe("repair", () => {
     }).pipe(Effect.provide(freshDatabases()))
   )
 
-  it.live("replays the shadow journal before copying rows, leaving it empty", () =>
+  it.live("applies the outbox before copying rows, and removes the dead letters the copy supersedes", () =>
     Effect.gen(function* () {
       yield* seedBoth
       const db = yield* databases
+      // A write committed on SQLite two minutes ago with its outbox entry, and no applier since.
       const op = { _tag: "InsertMessage", row: newMessage("m-late") } as const
-      // The write committed on SQLite; its shadow write to PostgreSQL failed and was journaled.
-      yield* db.sqliteStore.apply(op)
-      yield* ShadowJournal.make(db.sqlite, "sqlite").record([
-        { target: "postgres", op, error: "connect ECONNREFUSED 127.0.0.1:5432", attempts: 3, issuedAtMicros: 1 }
+      yield* db.sqliteStore.transaction(
+        Effect.zipRight(db.sqliteStore.apply(op), db.sqliteStore.outbox.append(op, Date.now() - 120_000))
+      )
+      // A document from before shadow writing, on SQLite only, and an edit PostgreSQL refused: no row to change.
+      const created = seedOps.find((o) => o._tag === "CreateDocument")!
+      if (created._tag !== "CreateDocument") throw new Error("no document in the seed")
+      yield* db.sqliteStore.apply({
+        ...created,
+        document: { ...created.document, id: "d-old", title: "Renamed" },
+        owner: { ...created.owner, id: "dc-old", document_id: "d-old" }
+      })
+      const edit = { _tag: "UpdateDocument", id: "d-old", set: { title: "Renamed" } } as const
+      yield* db.postgresStore.replica.recordDeadLetters([
+        {
+          origin: yield* db.sqliteStore.outbox.origin,
+          seq: 0,
+          aggregateKey: "document:d-old",
+          operation: "UpdateDocument",
+          payload: JSON.stringify(edit),
+          error: "no row to change on postgres: the row this write changes is missing there",
+          recordedAt: 1,
+          deadAt: 2
+        }
       ])
 
       const before = yield* verify(testOptions)
-      const journal = checkOf(before, "shadow-journal")
-      expect(journal.status).toBe("fail")
-      expect(journal.figure).toContain("1 pending entries (1 in the sqlite journal for postgres)")
-      expect(journal.details.join("\n")).toContain("InsertMessage message:m-late → postgres, 3 attempt(s)")
-      expect(checkOf(before, "content").details).toEqual(["messages: missing on postgres: m-late"])
+      const outbox = checkOf(before, "shadow-outbox")
+      expect(outbox.status).toBe("fail")
+      expect(outbox.figure).toMatch(
+        /^1 pending shadow writes \(1 from sqlite to postgres, the oldest waiting 1[23]\d(\.\d)? s\)/
+      )
+      const dead = checkOf(before, "shadow-dead-letters")
+      expect(dead.status).toBe("fail")
+      expect(dead.details).toEqual([
+        "postgres dead letter #0 from sqlite: UpdateDocument document:d-old: no row to change on postgres: the row this write changes is missing there"
+      ])
+      expect(checkOf(before, "content").details).toContain("messages: missing on postgres: m-late")
 
       const report = yield* repair(testOptions)
-      expect(report.journal).toEqual([
-        {
-          journal: "sqlite",
-          target: "postgres",
-          before: 1,
-          applied: 1,
-          kept: 0,
-          remaining: 0,
-          stoppedBy: undefined,
-          failures: []
-        }
-      ])
-      // The replay brought the row: nothing was left to copy.
+      expect(report.shadow).toMatchObject({
+        from: "sqlite",
+        to: "postgres",
+        pendingBefore: 1,
+        applied: 1,
+        pendingAfter: 0,
+        deadLettersBefore: 1,
+        replayed: 0,
+        superseded: 1,
+        deadLettersAfter: 0
+      })
+      // The outbox brought the message: nothing was left to copy; the old document was copied.
       expect(tableReport(report, "messages")).toMatchObject({ copied: 0 })
-      expect(yield* ShadowJournal.make(db.sqlite, "sqlite").size()).toBe(0)
-      expect(checkOf(report.verify, "shadow-journal").figure).toBe("0 pending entries")
+      expect(tableReport(report, "documents")).toMatchObject({ copied: 1 })
+      expect(checkOf(report.verify, "shadow-outbox").figure).toBe("0 pending shadow writes")
+      expect(checkOf(report.verify, "shadow-dead-letters").figure).toBe("0 dead letters")
       expect(report.ok).toBe(true)
-      expect(renderRepairText(report)).toContain("sqlite journal → postgres: 1 replayed, 0 kept, 0 remaining")
+      const text = renderRepairText(report)
+      expect(text).toContain("outbox: 1 pending, 1 applied, 0 refused, 0 left")
+      expect(text).toContain("dead letters: 1 before, 0 replayed, 1 superseded by the row copy, 0 left")
     }).pipe(Effect.provide(freshDatabases()))
   )
 

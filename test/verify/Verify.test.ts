@@ -30,7 +30,8 @@ describe("verify", () => {
         schema: "pass",
         "row-counts": "pass",
         content: "pass",
-        "shadow-journal": "pass",
+        "shadow-outbox": "pass",
+        "shadow-dead-letters": "pass",
         "shadow-failure-rate": "skip",
         "read-latency": "pass",
         "full-text-search": "pass",
@@ -249,7 +250,7 @@ describe("verify", () => {
       figure: "2.00% (4 failed of 200 shadow writes, from health.json; target < 1.00%)"
     })
     expect(failureRateCheck({ writes: 1000, failures: 1, source: "health.json" }, 0.01).status).toBe("pass")
-    // The bot's health snapshot: journaled (and unjournaled) writes did not reach the shadow live.
+    // The bot's health snapshot: dead-lettered writes ("journaled", as older snapshots name them) missed the shadow.
     const fromBot = parseShadowMetrics(
       { enabled: true, succeeded: 990, journaled: 8, unjournaled: 2, failed: 3 },
       "bot"

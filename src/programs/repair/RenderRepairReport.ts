@@ -1,4 +1,4 @@
-/** The repair report as an operator reads it (what was replayed, copied, deleted, refused; then the verify) and as JSON. */
+/** The repair report as an operator reads it (shadow writes applied, rows copied, deleted, refused; then the verify) and as JSON. */
 import { renderCheck, verdict } from "../verify/RenderVerifyReport.js"
 import type { RepairReport } from "./RepairReport.js"
 
@@ -9,18 +9,20 @@ export const renderRepairText = (report: RepairReport): string => {
   const lines: Array<string> = [
     `Repair ${report.dryRun ? "(dry run: nothing changed) " : ""}from ${report.primary} (primary) to ${report.other}`
   ]
-  lines.push("  Shadow journal:")
-  if (report.journal.length === 0) lines.push("    empty, nothing to replay")
-  for (const j of report.journal) {
-    if (j.skipped !== undefined) {
-      lines.push(`    ${j.before} entries in the ${j.journal} journal for ${j.target} left in place: ${j.skipped}`)
-      continue
-    }
+  const sh = report.shadow
+  lines.push(`  Shadow writes ${sh.from} → ${sh.to}:`)
+  if (sh.skipped !== undefined) {
+    lines.push(`    ${sh.pendingBefore} pending, ${sh.deadLettersBefore} dead letters, left in place: ${sh.skipped}`)
+  } else {
     lines.push(
-      `    ${j.journal} journal → ${j.target}: ${j.applied} replayed, ${j.kept} kept, ${j.remaining} remaining` +
-        (j.stoppedBy === undefined ? "" : ` (stopped: ${j.stoppedBy})`)
+      `    outbox: ${sh.pendingBefore} pending, ${sh.applied} applied, ${sh.deadLettered} refused, ${sh.pendingAfter} left` +
+        (sh.stoppedBy === undefined ? "" : ` (stopped: ${sh.stoppedBy})`)
     )
-    for (const f of j.failures) lines.push(`      - #${f.seq} ${f.operation} ${f.aggregateKey}: ${f.error}`)
+    lines.push(
+      `    dead letters: ${sh.deadLettersBefore} before, ${sh.replayed} replayed, ` +
+        `${sh.superseded} superseded by the row copy, ${sh.deadLettersAfter} left`
+    )
+    for (const f of sh.failures) lines.push(`      - #${f.seq} ${f.operation} ${f.aggregateKey}: ${f.error}`)
   }
   lines.push(
     report.fts.problems.length === 0

@@ -1,6 +1,7 @@
 /**
  * `repair`: brings the non-primary database back in line with the primary, then verifies. In order:
- * 1. replay the shadow journals towards the other side (writes it missed, in issue order);
+ * 1. apply the primary's outbox to the other side (writes it missed, in commit order) and replay its dead letters
+ *    (RepairShadow), unless a running bot's applier does so;
  * 2. repair SQLite's full-text index if its triggers or index are broken;
  * 3. copy, table by table (parents first), every row verify would find missing or different, by key;
  *    rows only on the other side are deleted only with `deleteExtra`;
@@ -26,9 +27,9 @@ import type { VerifyError } from "../verify/VerifyError.js"
 import { otherBackend } from "../verify/VerifyOptions.js"
 import { repairFts } from "./RepairFts.js"
 import { type RepairOptions, resolveRepairOptions } from "./RepairOptions.js"
-import type { RepairReport, TableRepairReport, UnrepairableRow } from "./RepairReport.js"
+import type { RepairReport, ShadowRepairReport, TableRepairReport, UnrepairableRow } from "./RepairReport.js"
 import { repairTable } from "./RepairRows.js"
-import { replayJournals } from "./ReplayJournals.js"
+import { removeSupersededDeadLetters, repairShadowBefore } from "./RepairShadow.js"
 
 /** Unrepairable rows listed in the report (all of them still go to the rejects file). */
 const reportedUnrepairable = 200
@@ -62,20 +63,22 @@ export const repair = (
     const rejects = options.rejectsPath === undefined ? noRejects : yield* readRejects(options.rejectsPath)
     const db = yield* databases
 
-    const journal = yield* replayJournals(db, primary, dryRun).pipe(
+    const shadowBefore = yield* repairShadowBefore(db, primary, dryRun).pipe(
       Effect.catchAllCause((cause) =>
-        Effect.succeed([
-          {
-            journal: primary,
-            target: other,
-            before: 0,
-            applied: 0,
-            kept: 0,
-            remaining: 0,
-            failures: [],
-            stoppedBy: `replay could not run: ${describeCause(cause)}`
-          }
-        ])
+        Effect.succeed<ShadowRepairReport>({
+          from: primary,
+          to: other,
+          pendingBefore: 0,
+          applied: 0,
+          deadLettered: 0,
+          pendingAfter: 0,
+          deadLettersBefore: 0,
+          replayed: 0,
+          deadLettersAfter: 0,
+          failures: [],
+          superseded: 0,
+          stoppedBy: `could not run: ${describeCause(cause)}`
+        })
       )
     )
 
@@ -131,13 +134,25 @@ export const repair = (
         ? undefined
         : { file: yield* appendRejects(options.rejectsPath, newRejects), count: newRejects.length }
 
+    // Every row the primary has is now on the other side too (no table failed, none refused a row): the dead
+    // letters left would only have changed rows that are now equal to the primary's.
+    const everyRowCopied = tableReports.every((t) => t.error === undefined && t.unrepairable === 0)
+    const shadow =
+      !dryRun && everyRowCopied && shadowBefore.deadLettersAfter > 0 && shadowBefore.stoppedBy === undefined
+        ? yield* removeSupersededDeadLetters(db, primary, shadowBefore).pipe(
+            Effect.catchAllCause((cause) =>
+              Effect.succeed({ ...shadowBefore, stoppedBy: `dead letters not removed: ${describeCause(cause)}` })
+            )
+          )
+        : shadowBefore
+
     const after = yield* verify(options)
     return {
       ok: after.ok,
       primary,
       other,
       dryRun,
-      journal,
+      shadow,
       fts,
       tables: tableReports,
       unrepairable,

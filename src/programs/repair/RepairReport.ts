@@ -1,21 +1,31 @@
 /** What repair did, step by step, and the verification that ran after it. */
 import type { Backend } from "../../runtime/domain/Errors.js"
-import type { ReplayFailure } from "../../runtime/modes/ShadowJournal.js"
+import type { ReplayFailure } from "../../runtime/modes/ShadowHealth.js"
 import type { VerifyReport } from "../verify/VerifyReport.js"
 
-export interface JournalReplayReport {
-  /** The database whose journal was read. */
-  readonly journal: Backend
-  readonly target: Backend
-  /** Entries waiting before the replay. */
-  readonly before: number
+/** What repair did to the shadow writes from the primary's outbox to the other database. */
+export interface ShadowRepairReport {
+  readonly from: Backend
+  readonly to: Backend
+  /** Outbox entries the other side had not applied when repair began. */
+  readonly pendingBefore: number
+  /** Of them, applied by repair. */
   readonly applied: number
-  readonly kept: number
-  readonly remaining: number
-  readonly stoppedBy?: string | undefined
+  /** Of them, refused by the other side (recorded as dead letters). */
+  readonly deadLettered: number
+  readonly pendingAfter: number
+  readonly deadLettersBefore: number
+  /** Dead letters applied by the replay. */
+  readonly replayed: number
+  /** Dead letters left after the replay, or after the row copy superseded them. */
+  readonly deadLettersAfter: number
+  /** Dead letters the replay could not apply, first ones. */
   readonly failures: ReadonlyArray<ReplayFailure>
-  /** Why the entries were left alone (they target the primary, or this is a dry run). */
+  /** Dead letters removed after the row copy made their rows equal to the primary's. */
+  readonly superseded: number
+  /** Why the outbox was left to others (a running bot's applier holds the lease, or a dry run). */
   readonly skipped?: string | undefined
+  readonly stoppedBy?: string | undefined
 }
 
 export interface FtsRepairReport {
@@ -56,7 +66,7 @@ export interface RepairReport {
   readonly primary: Backend
   readonly other: Backend
   readonly dryRun: boolean
-  readonly journal: ReadonlyArray<JournalReplayReport>
+  readonly shadow: ShadowRepairReport
   readonly fts: FtsRepairReport
   readonly tables: ReadonlyArray<TableRepairReport>
   /**

@@ -4,9 +4,9 @@
  */
 import type {
   DatabaseState,
-  JournalStatus,
   MigrationState,
   ModeStatus,
+  OutboxStatus,
   PostgresStatus,
   SqliteStatus
 } from "./StatusReport.js"
@@ -25,16 +25,16 @@ const nextForMode = (mode: ModeStatus): string | null => {
   }
   return mode.reads === "postgres"
     ? "once reads are correct and fast: USE_POSTGRES_PRIMARY=true with USE_POSTGRES_SHADOW=true (phase 6, rollback-safe)"
-    : "once the journal stays empty: USE_POSTGRES_READ=true (phase 5)"
+    : "once the outbox stays near empty and no dead letter appears: USE_POSTGRES_READ=true (phase 5)"
 }
 
 export const migrationStage = (parts: {
   readonly mode: ModeStatus
   readonly sqlite: SqliteStatus
   readonly postgres: PostgresStatus
-  readonly journal: JournalStatus
+  readonly outbox: OutboxStatus
 }): MigrationState => {
-  const { mode, sqlite, postgres, journal } = parts
+  const { mode, sqlite, postgres, outbox } = parts
   if (postgres.state === "not-configured") {
     return {
       stage: "not started: PostgreSQL is not configured",
@@ -60,8 +60,18 @@ export const migrationStage = (parts: {
   const rows =
     sqliteRows === null ? `${pgRows} rows in PostgreSQL` : `${pgRows} rows in PostgreSQL, ${sqliteRows} in SQLite`
   const stage = mode.valid ? `${mode.guidePhase} (${rows})` : `data copied (${rows})`
-  if ((journal.waiting ?? 0) > 0) {
-    return { stage, next: `replay the ${journal.waiting} journaled shadow writes: omega-db repair` }
+  if (outbox.deadLetters > 0) {
+    return {
+      stage,
+      next: `fix the cause of the ${outbox.deadLetters} dead letters (listed above), then omega-db repair`
+    }
+  }
+  const stuck = outbox.directions.find((d) => d.pending > 0 && d.applier === null)
+  if (stuck !== undefined) {
+    return {
+      stage,
+      next: `${stuck.pending} shadow writes wait for ${stuck.to} and no bot applies them: start the bot, or omega-db repair`
+    }
   }
   return { stage, next: nextForMode(mode) }
 }

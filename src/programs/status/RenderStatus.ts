@@ -1,7 +1,7 @@
 /** The status report as an operator reads it: one labelled line per fact, rows side by side. */
 import { tables } from "../../runtime/domain/Tables.js"
 import { renderTable } from "../render/TextTable.js"
-import type { DatabaseState, JournalStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
+import type { DatabaseState, OutboxStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
 
 const label = (name: string) => name.padEnd(12)
 const indent = " ".repeat(12)
@@ -47,13 +47,28 @@ const postgresLine = (postgres: PostgresStatus): string => {
   }
 }
 
-const journalLine = (journal: JournalStatus): string => {
-  if (journal.waiting === null) return "none to read (no reachable database has a journal yet)"
-  if (journal.waiting === 0) return "empty: no shadow writes waiting"
-  return (
-    `${journal.waiting} shadow writes waiting (${journal.toPostgres} for PostgreSQL, ${journal.toSqlite} for SQLite): ` +
-    "replay with omega-db repair"
-  )
+const age = (ms: number) =>
+  ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`
+
+const outboxLines = (outbox: OutboxStatus): ReadonlyArray<string> => {
+  if (outbox.directions.length === 0) return ["none to read (no reachable database has an outbox yet)"]
+  return outbox.directions.flatMap((d) => {
+    const waiting =
+      d.pending === 0
+        ? `${d.from} → ${d.to}: nothing waiting`
+        : `${d.from} → ${d.to}: ${d.pending} shadow writes waiting, the oldest for ${age(d.oldestPendingAgeMs ?? 0)}`
+    const applier = d.applier === null ? "no applier running" : `applied by ${d.applier}`
+    const dead =
+      d.deadLetters === null
+        ? `dead letters unknown (${d.to} unreadable)`
+        : d.deadLetters === 0
+          ? "no dead letters"
+          : `${d.deadLetters} DEAD LETTERS`
+    return [
+      `${waiting}; ${applier}; ${dead}`,
+      ...d.firstDeadLetters.map((l) => `  dead letter #${l.seq}: ${l.operation} ${l.aggregateKey}: ${l.error}`)
+    ]
+  })
 }
 
 const rowsTable = (report: StatusReport): ReadonlyArray<string> => {
@@ -91,7 +106,7 @@ export const renderStatusText = (report: StatusReport): string => {
     `${label("SQLite")}${sqliteLine(report.sqlite)}`,
     `${label("PostgreSQL")}${postgresLine(report.postgres)}`,
     ...rowsTable(report),
-    `${label("Journal")}${journalLine(report.journal)}`,
+    ...outboxLines(report.outbox).map((line, i) => `${i === 0 ? label("Outbox") : indent}${line}`),
     `${label("Migration")}${report.migration.stage}`,
     ...(report.migration.next === null ? [] : [`${label("Next")}${report.migration.next}`])
   ].join("\n")

@@ -7,7 +7,7 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import type { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
+import { Clock, Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import {
@@ -17,6 +17,7 @@ import {
   sqliteOptions,
   sqlitePath
 } from "../../runtime/config/DatabaseConfig.js"
+import type { Backend } from "../../runtime/domain/Errors.js"
 import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import { workingDirectoryDefault } from "../../runtime/config/SqliteLocation.js"
 import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
@@ -25,7 +26,14 @@ import { configMessage } from "./ConfigMessage.js"
 import { readDatabaseState } from "./DatabaseState.js"
 import { migrationStage } from "./MigrationStage.js"
 import { readModeStatus } from "./ModeStatus.js"
-import type { JournalStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
+import type {
+  DatabaseState,
+  OutboxStatus,
+  PostgresStatus,
+  ShadowDirection,
+  SqliteStatus,
+  StatusReport
+} from "./StatusReport.js"
 
 export interface StatusFlags {
   readonly sqlite: Option.Option<string>
@@ -152,14 +160,43 @@ const postgresStatus = (flags: StatusFlags): Effect.Effect<PostgresStatus> =>
     )
   })
 
-const journalOf = (sqlite: SqliteStatus, postgres: PostgresStatus): JournalStatus => {
-  const journals = [
-    sqlite.state === "ok" ? sqlite.database.journal : null,
-    postgres.state === "ok" ? postgres.database.journal : null
-  ].filter((j) => j !== null)
-  const toPostgres = journals.reduce((n, j) => n + j.postgres, 0)
-  const toSqlite = journals.reduce((n, j) => n + j.sqlite, 0)
-  return { waiting: journals.length === 0 ? null : toPostgres + toSqlite, toPostgres, toSqlite }
+/** The shadow writes from `from`'s outbox to `to`, as far as the two could be read. */
+const direction = (
+  from: Backend,
+  source: DatabaseState | null,
+  to: Backend,
+  target: DatabaseState | null,
+  now: number
+): ShadowDirection | null => {
+  const outbox = source?.outbox ?? null
+  if (outbox === null) return null
+  const applied = target?.replica?.applied[outbox.origin]
+  const pending = applied === undefined ? outbox.entries : Math.max(0, outbox.head - applied)
+  const replica = target?.replica ?? null
+  return {
+    from,
+    to,
+    pending,
+    // Applied entries are trimmed within a second, so the oldest entry still there is the oldest pending one.
+    oldestPendingAgeMs:
+      pending === 0 || outbox.oldestRecordedAt === null ? null : Math.max(0, now - outbox.oldestRecordedAt),
+    deadLetters: replica === null ? null : (replica.deadLetters[outbox.origin] ?? 0),
+    firstDeadLetters: replica?.firstDeadLetters.filter((l) => l.origin === outbox.origin) ?? [],
+    applier: outbox.applier?.holder ?? null
+  }
+}
+
+const outboxOf = (sqlite: SqliteStatus, postgres: PostgresStatus, now: number): OutboxStatus => {
+  const s = sqlite.state === "ok" ? sqlite.database : null
+  const p = postgres.state === "ok" ? postgres.database : null
+  const directions = [direction("sqlite", s, "postgres", p, now), direction("postgres", p, "sqlite", s, now)].filter(
+    (d): d is ShadowDirection => d !== null
+  )
+  return {
+    waiting: directions.length === 0 ? null : directions.reduce((n, d) => n + d.pending, 0),
+    deadLetters: directions.reduce((n, d) => n + (d.deadLetters ?? 0), 0),
+    directions
+  }
 }
 
 /** The status report, from the current configuration with `flags` in front. Never fails. */
@@ -170,14 +207,14 @@ export const status = (flags: StatusFlags): Effect.Effect<StatusReport> =>
       const [sqlite, postgres] = yield* Effect.all([sqliteStatus(flags), postgresStatus(flags)], {
         concurrency: 2
       })
-      const journal = journalOf(sqlite, postgres)
+      const outbox = outboxOf(sqlite, postgres, yield* Clock.currentTimeMillis)
       return {
         mode,
         variables,
         sqlite,
         postgres,
-        journal,
-        migration: migrationStage({ mode, sqlite, postgres, journal })
+        outbox,
+        migration: migrationStage({ mode, sqlite, postgres, outbox })
       }
     })
   )

@@ -1,6 +1,6 @@
 /**
  * What `omega-db status` reports, as data: the mode the environment selects (or why it selects none), each
- * variable with its value and meaning, the state of both databases, the shadow journal and where the migration
+ * variable with its value and meaning, the state of both databases, the shadow outbox and where the migration
  * stands. Every part that could not be read says why instead of failing the command.
  */
 import type { Backend } from "../../runtime/domain/Errors.js"
@@ -40,8 +40,39 @@ export interface DatabaseState {
   readonly pendingMigrations: ReadonlyArray<string>
   /** Rows per table, for the tables present. */
   readonly rows: Partial<Record<TableName, number>>
-  /** Shadow writes waiting in this database's journal, per target; null when it has no journal table yet. */
-  readonly journal: Readonly<Record<Backend, number>> | null
+  /** This database as a primary: its outbox of shadow writes; null when it has no outbox table yet. */
+  readonly outbox: OutboxState | null
+  /** This database as a shadow: what it applied from each primary, and its dead letters; null without the tables. */
+  readonly replica: ReplicaState | null
+}
+
+export interface OutboxState {
+  readonly origin: string
+  /** The last entry committed (0: none yet). */
+  readonly head: number
+  /** Entries still in the outbox (pending, or applied and not trimmed yet: trimming follows within a second). */
+  readonly entries: number
+  /** When the oldest entry still in the outbox was committed, epoch milliseconds. */
+  readonly oldestRecordedAt: number | null
+  /** Who holds the applier lease, while it has not expired. */
+  readonly applier: { readonly holder: string; readonly expiresAt: number } | null
+}
+
+export interface DeadLetterSummary {
+  readonly origin: string
+  readonly seq: number
+  readonly operation: string
+  readonly aggregateKey: string
+  readonly error: string
+}
+
+export interface ReplicaState {
+  /** The last outbox entry applied, per primary origin. */
+  readonly applied: Readonly<Record<string, number>>
+  /** Dead letters waiting, per primary origin. */
+  readonly deadLetters: Readonly<Record<string, number>>
+  /** The first dead letters, for the operator. */
+  readonly firstDeadLetters: ReadonlyArray<DeadLetterSummary>
 }
 
 export type SqliteStatus =
@@ -63,11 +94,27 @@ export type PostgresStatus =
     }
   | { readonly state: "unreadable"; readonly target: string; readonly source: string; readonly problem: string }
 
-export interface JournalStatus {
-  /** Shadow writes waiting for replay, in both databases; null when no journal could be read. */
+/** Shadow writes from one database's outbox to the other. */
+export interface ShadowDirection {
+  readonly from: Backend
+  readonly to: Backend
+  /** Committed and not applied yet (every entry still in the outbox when the other side could not be read). */
+  readonly pending: number
+  /** How long the oldest of them has waited, in milliseconds; null when none waits. */
+  readonly oldestPendingAgeMs: number | null
+  /** Dead letters of this primary waiting in the other database (null when it could not be read). */
+  readonly deadLetters: number | null
+  readonly firstDeadLetters: ReadonlyArray<DeadLetterSummary>
+  /** The process applying, while its lease runs. */
+  readonly applier: string | null
+}
+
+export interface OutboxStatus {
+  /** Shadow writes not applied yet, in both directions; null when no outbox could be read. */
   readonly waiting: number | null
-  readonly toPostgres: number
-  readonly toSqlite: number
+  /** Dead letters in both databases. */
+  readonly deadLetters: number
+  readonly directions: ReadonlyArray<ShadowDirection>
 }
 
 export interface MigrationState {
@@ -82,6 +129,6 @@ export interface StatusReport {
   readonly variables: ReadonlyArray<VariableStatus>
   readonly sqlite: SqliteStatus
   readonly postgres: PostgresStatus
-  readonly journal: JournalStatus
+  readonly outbox: OutboxStatus
   readonly migration: MigrationState
 }

@@ -8,15 +8,15 @@ import type { Backend } from "../../runtime/domain/Errors.js"
 import { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import { SqliteDatabase } from "../../runtime/layers/SqliteDatabase.js"
 import { makeSqlStore } from "../../runtime/store/SqlStore.js"
-import type { Store } from "../../runtime/store/Store.js"
+import type { DatabaseStore } from "../../runtime/store/Store.js"
 
 export interface Databases {
   readonly sqlite: SqlClient.SqlClient
   readonly postgres: SqlClient.SqlClient
-  readonly sqliteStore: Store
-  readonly postgresStore: Store
+  readonly sqliteStore: DatabaseStore
+  readonly postgresStore: DatabaseStore
   readonly client: (backend: Backend) => SqlClient.SqlClient
-  readonly store: (backend: Backend) => Store
+  readonly store: (backend: Backend) => DatabaseStore
 }
 
 export const databases: Effect.Effect<Databases, never, SqliteDatabase | PostgresDatabase> = Effect.gen(function* () {

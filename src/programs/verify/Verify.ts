@@ -16,9 +16,9 @@ import { inspectPlans, queryPlanCheck } from "./checks/QueryPlanCheck.js"
 import { busiestUser, type Samples, sampleJsonb, sampleWords } from "./checks/Samples.js"
 import { schemaCheck } from "./checks/SchemaCheck.js"
 import { compareSearches, inspectSqliteFts, searchCheck } from "./checks/SearchCheck.js"
-import { failureRateCheck, journalCheck, readJournals } from "./checks/ShadowChecks.js"
+import { deadLetterCheck, failureRateCheck, outboxCheck, readShadowState } from "./checks/ShadowChecks.js"
 import { databases } from "./Databases.js"
-import { describeCause } from "./Describe.js"
+import { describeCause, describeError } from "./Describe.js"
 import { noRejects, readRejects } from "./Rejects.js"
 import type { VerifyError } from "./VerifyError.js"
 import { resolveVerifyOptions, type VerifyOptions } from "./VerifyOptions.js"
@@ -52,7 +52,15 @@ export const verify = (
       Effect.map(countRows(db), (c) => rowCountCheck(c, findings, rejects, n))
     )
     const content = contentCheck(findings)
-    const journal = yield* guard("shadow-journal", Effect.map(readJournals(db, n), journalCheck))
+    const shadowState = yield* Effect.either(readShadowState(db, n))
+    const outbox =
+      shadowState._tag === "Right"
+        ? outboxCheck(shadowState.right)
+        : check("shadow-outbox", "fail", `could not run: ${describeError(shadowState.left)}`)
+    const deadLetters =
+      shadowState._tag === "Right"
+        ? deadLetterCheck(shadowState.right)
+        : check("shadow-dead-letters", "fail", `could not run: ${describeError(shadowState.left)}`)
     const failureRate = failureRateCheck(options.shadowMetrics, options.maxFailureRate)
 
     // Sampled once, from the data, and shared by the read checks (each of which fails alone if sampling did).
@@ -101,7 +109,19 @@ export const verify = (
       )
     )
 
-    const checks = [schema, counts, content, journal, failureRate, latency, search, jsonb, foreignKeys, plans]
+    const checks = [
+      schema,
+      counts,
+      content,
+      outbox,
+      deadLetters,
+      failureRate,
+      latency,
+      search,
+      jsonb,
+      foreignKeys,
+      plans
+    ]
     return {
       ok: reportOk(checks),
       primary: options.primary,

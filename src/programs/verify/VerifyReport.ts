@@ -16,7 +16,8 @@ export type CheckName =
   | "schema"
   | "row-counts"
   | "content"
-  | "shadow-journal"
+  | "shadow-outbox"
+  | "shadow-dead-letters"
   | "shadow-failure-rate"
   | "read-latency"
   | "full-text-search"
@@ -51,7 +52,8 @@ export const checkTitles: Readonly<Record<CheckName, string>> = {
   schema: "All tables exist and migrations are current",
   "row-counts": "Row counts match per table",
   content: "Content matches (row checksums compared by key range)",
-  "shadow-journal": "Shadow journal is empty (every shadow write applied)",
+  "shadow-outbox": "Shadow outbox is drained (every committed write applied to the shadow)",
+  "shadow-dead-letters": "No dead letters (no write the shadow refused)",
   "shadow-failure-rate": "Shadow write failure rate under target",
   "read-latency": "Read latency on PostgreSQL: p95 under target",
   "full-text-search": "Full-text search returns the same ids on both databases",

@@ -83,16 +83,14 @@ const millis = (name: string, fallback: Duration.Duration, allowZero = true) =>
 const d = defaultShadowOptions
 
 export const shadowOptions: Config.Config<ShadowOptions> = Config.all({
-  queueCapacity: positiveInt("SHADOW_QUEUE_CAPACITY", d.queueCapacity),
-  lanes: positiveInt("SHADOW_LANES", d.lanes),
   batchSize: positiveInt("SHADOW_BATCH_SIZE", d.batchSize),
   batchLinger: millis("SHADOW_BATCH_LINGER_MS", d.batchLinger),
+  pollInterval: millis("SHADOW_POLL_INTERVAL_MS", d.pollInterval, false),
   retryAttempts: positiveInt("SHADOW_RETRY_ATTEMPTS", d.retryAttempts),
   retryBaseDelay: millis("SHADOW_RETRY_BASE_DELAY_MS", d.retryBaseDelay, false),
   retryMaxDelay: millis("SHADOW_RETRY_MAX_DELAY_MS", d.retryMaxDelay, false),
-  circuitCooldown: millis("SHADOW_CIRCUIT_COOLDOWN_MS", d.circuitCooldown),
+  leaseTtl: millis("SHADOW_LEASE_TTL_MS", d.leaseTtl, false),
   drainTimeout: millis("SHADOW_DRAIN_TIMEOUT_MS", d.drainTimeout),
   healthInterval: millis("SHADOW_HEALTH_INTERVAL_MS", d.healthInterval),
-  readWait: millis("SHADOW_READ_WAIT_MS", d.readWait),
-  autoReplay: flag("SHADOW_AUTO_REPLAY")
+  readWait: millis("SHADOW_READ_WAIT_MS", d.readWait)
 })

@@ -1,53 +1,50 @@
 /**
- * How the shadow writer behaves: queue bound, lanes, retries, shutdown and health reporting. Read from the
- * environment by `ModeConfig.shadowOptions`; tests pass explicit values.
+ * How shadow replication behaves: batches, polling, retries, the applier lease, shutdown and health reporting.
+ * Read from the environment by `ModeConfig.shadowOptions`; tests pass explicit values.
  */
 import { Duration } from "effect"
 
 export interface ShadowOptions {
-  /** Shadow writes held in memory at most. A write that finds the queue full goes straight to the journal. */
-  readonly queueCapacity: number
-  /** Independent lanes; writes to one aggregate always share a lane, so they reach the shadow in issue order. */
-  readonly lanes: number
-  /** A lane applies up to this many queued writes in one shadow transaction (one commit instead of many). */
+  /** Outbox entries the applier applies in one shadow transaction (one commit instead of many). */
   readonly batchSize: number
   /**
-   * How long a lane that found fewer than `batchSize` writes waits for more before applying them. A few
-   * milliseconds turn a steady trickle into fewer, larger shadow commits: less CPU, and far fewer disk flushes
-   * competing with the primary's own (see bench/shadow-bench.ts). A read waiting for its own write, a flush or
-   * the shutdown drain cuts the linger short, so it never delays a caller.
+   * How long an applier woken by a write of its own process waits for more before applying what it found. A few
+   * milliseconds turn a steady trickle into fewer, larger shadow commits. A read waiting for its own write, a flush
+   * or the shutdown drain cuts it short, so it never delays a caller.
    */
   readonly batchLinger: Duration.Duration
-  /** Attempts per shadow batch when the error is transient (connection lost, busy database). */
+  /**
+   * How often an idle applier looks for entries other processes wrote (its own process wakes it at once), and how
+   * often a process without the lease tries to take it.
+   */
+  readonly pollInterval: Duration.Duration
+  /** Attempts of an entry the shadow refuses (not a lost connection, a busy file: those wait) before it is dead. */
   readonly retryAttempts: number
+  /** Backoff after a failed attempt or an unreachable shadow: exponential from the base, capped at the max. */
   readonly retryBaseDelay: Duration.Duration
   readonly retryMaxDelay: Duration.Duration
   /**
-   * After a batch exhausts its retries on a transient error the shadow counts as down for this long: lanes journal
-   * without trying, so an outage costs journal inserts instead of a queue full of retries.
+   * How long the applier lease lasts unless renewed (renewed at a third of it). A process that dies holding it
+   * hands over to another after at most this long.
    */
-  readonly circuitCooldown: Duration.Duration
-  /** On shutdown, how long pending shadow writes may take to drain; what is left is journaled. */
+  readonly leaseTtl: Duration.Duration
+  /** On shutdown, how long the applier may take to catch up; what is left waits in the outbox for the next start. */
   readonly drainTimeout: Duration.Duration
-  /** Interval of the structured shadow-health log line (and of the journal refresh); zero turns the log off. */
+  /** Interval of the structured shadow-health log line; zero turns the log off. */
   readonly healthInterval: Duration.Duration
-  /** How long a read from the shadow waits for earlier writes to reach it before it is served by the primary. */
+  /** How long a read from the shadow waits for earlier writes to reach it before the primary serves it. */
   readonly readWait: Duration.Duration
-  /** Replay the journal automatically at each health interval while the shadow is healthy. */
-  readonly autoReplay: boolean
 }
 
 export const defaultShadowOptions: ShadowOptions = {
-  queueCapacity: 10_000,
-  lanes: 4,
-  batchSize: 100,
+  batchSize: 500,
   batchLinger: Duration.millis(20),
-  retryAttempts: 5,
+  pollInterval: Duration.millis(250),
+  retryAttempts: 3,
   retryBaseDelay: Duration.millis(50),
   retryMaxDelay: Duration.seconds(2),
-  circuitCooldown: Duration.seconds(5),
+  leaseTtl: Duration.seconds(10),
   drainTimeout: Duration.seconds(10),
   healthInterval: Duration.minutes(1),
-  readWait: Duration.millis(250),
-  autoReplay: false
+  readWait: Duration.millis(250)
 }

@@ -1,12 +1,11 @@
 /**
  * A database for async code: the four services as Promise-returning objects over one ManagedRuntime built from a
  * layer (the configured `DatabaseLive` unless given). Nothing opens until the first call. `dispose()` closes the
- * runtime: pending shadow writes drain (or go to the journal) and the databases close.
+ * runtime: the shadow gets the drain timeout to catch up (the rest waits in the outbox) and the databases close.
  */
 import { Duration, Effect, type Layer, ManagedRuntime } from "effect"
 import { type Database, DatabaseLive } from "../modes/DatabaseLayer.js"
-import { ShadowHealth, type ShadowHealthSnapshot } from "../modes/ShadowHealth.js"
-import type { ReplayResult } from "../modes/ShadowJournal.js"
+import { type ReplayResult, ShadowHealth, type ShadowHealthSnapshot } from "../modes/ShadowHealth.js"
 import { DocumentService, type DocumentServiceShape } from "../services/DocumentService.js"
 import { MessageService, type MessageServiceShape } from "../services/MessageService.js"
 import { QueryService, type QueryServiceShape } from "../services/QueryService.js"
@@ -65,15 +64,15 @@ export interface DatabaseClient {
   readonly queryService: QueryServiceClient
   readonly documentService: DocumentServiceClient
   readonly userProfileService: UserProfileServiceClient
-  /** Shadow counts, queue depth, journal size and failure rate (`enabled: false` without a shadow). */
+  /** Shadow lag (outbox depth, oldest pending write), dead letters and counts (`enabled: false` without a shadow). */
   readonly shadowHealth: () => Promise<ShadowHealthSnapshot>
-  /** Waits until every shadow write so far is applied or journaled; false if the timeout passed first. */
+  /** Waits until the shadow holds every write committed so far; false if the timeout passed first. */
   readonly flushShadow: (timeoutMs?: number) => Promise<boolean>
-  /** Replays the shadow journal into the shadow database. */
+  /** Replays the shadow's dead letters (writes it refused) into it, once their cause is fixed. */
   readonly replayJournal: () => Promise<ReplayResult>
   /** For Effect code that wants the services directly. */
   readonly runtime: ManagedRuntime.ManagedRuntime<Database, unknown>
-  /** Drains pending shadow writes (journaling what is left at the drain timeout) and closes the databases. */
+  /** Lets the shadow catch up (what the drain timeout leaves waits in the outbox) and closes the databases. */
   readonly dispose: () => Promise<void>
 }
 

@@ -1,56 +1,68 @@
 /**
- * Reads from the shadow without stale results (USE_POSTGRES_READ). The shadow lags the primary by its queue, so
- * a read first waits (at most `readWait`) until every write issued before it has reached the shadow (the
- * watermark, see Watermark.ts); the bot then reads its own writes from PostgreSQL as it would from SQLite.
+ * Reads from the shadow without stale results (USE_POSTGRES_READ). The shadow lags the primary by the outbox, so
+ * a read first asks the primary for the outbox's head (the last write committed, by any process, or written by the
+ * caller's own open transaction) and waits, at most `readWait`, until the shadow's position reaches it; the bot
+ * then reads its own writes from PostgreSQL as it would from SQLite.
  *
- * The primary answers instead whenever the shadow cannot be trusted to be complete: the wait timed out, a write
- * is in the journal or was lost (the shadow misses it until replay), the shadow is down, or the read failed
- * there. It also answers at once, without waiting, when the shadow is more than `maxLag` writes behind: the wait
- * would most likely time out, and every read would pay `readWait` for nothing. Serving a stale or failed read to a
- * user to exercise PostgreSQL would be the wrong trade; the `readsFromPrimary` count tells the operator how
- * often it happened.
+ * The primary answers instead whenever the shadow cannot be trusted to be complete: the wait timed out, the shadow
+ * is not open or failing, a dead letter is waiting (the shadow misses that write), this process is not the one
+ * applying (it does not know the shadow's position), or the read failed there. It also answers at once, without
+ * waiting, when the shadow is more than `maxLag` writes behind: the wait would most likely time out, and every
+ * read would pay `readWait` for nothing. `readsFromPrimary` tells the operator how often that happened.
  */
-import { type Duration, Effect, Metric } from "effect"
-import type { StoreError } from "../domain/Errors.js"
-import type { Store } from "../store/Store.js"
+import { type Duration, Effect, Metric, Option } from "effect"
+import type { Backend, StoreError } from "../domain/Errors.js"
+import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
+import type { DatabaseStore, Store } from "../store/Store.js"
 import { isolated } from "./ShadowIsolation.js"
 import * as M from "./ShadowMetrics.js"
-import type { ShadowWriter } from "./ShadowWriter.js"
+import type { ShadowReadView } from "./ShadowWriter.js"
 
 export const consistentReadStore = (
-  primary: Store,
-  shadow: Store,
-  writer: ShadowWriter,
+  primary: DatabaseStore,
+  shadowBackend: Backend,
+  view: ShadowReadView,
+  write: (op: WriteOp) => Effect.Effect<AppliedWrite, StoreError>,
   options: { readonly readWait: Duration.Duration; readonly maxLag: number }
 ): Store => {
-  const servedByShadow = Metric.tagged(M.withBackend(M.readsServed, shadow.backend), "role", "shadow")
+  const servedByShadow = Metric.tagged(M.withBackend(M.readsServed, shadowBackend), "role", "shadow")
   const servedByPrimary = Metric.tagged(M.withBackend(M.readsServed, primary.backend), "role", "primary")
 
   const fromPrimary = <A>(read: Effect.Effect<A, StoreError>) => {
-    writer.countRead("primary")
+    view.countRead("primary")
     return Effect.zipRight(Metric.increment(servedByPrimary), read)
   }
 
-  const shadowIsCurrent = Effect.suspend(() =>
-    writer.inSync() && writer.queueDepth() <= options.maxLag
-      ? Effect.map(writer.awaitSubmitted(options.readWait), (caughtUp) => caughtUp && writer.inSync())
-      : Effect.succeed(false)
-  )
+  /** The shadow, when it holds every write the caller can see (within `readWait`). */
+  const currentShadow: Effect.Effect<Option.Option<Store>> = Effect.suspend(() => {
+    const usable = view.usable()
+    const position = view.position()
+    if (Option.isNone(usable) || position === null) return Effect.succeed(Option.none())
+    return primary.outbox.head.pipe(
+      Effect.flatMap((head) => {
+        if (head <= position) return Effect.succeed(true)
+        if (head - position > options.maxLag) return Effect.succeed(false)
+        return view.awaitPosition(head, options.readWait)
+      }),
+      Effect.map((caughtUp) => (caughtUp ? Option.map(view.usable(), (s): Store => s) : Option.none<Store>())),
+      Effect.orElseSucceed(() => Option.none<Store>())
+    )
+  })
 
   const route =
     <Args extends ReadonlyArray<unknown>, A>(read: (store: Store) => (...args: Args) => Effect.Effect<A, StoreError>) =>
     (...args: Args): Effect.Effect<A, StoreError> =>
-      Effect.flatMap(shadowIsCurrent, (current) => {
-        if (!current) return fromPrimary(read(primary)(...args))
+      Effect.flatMap(currentShadow, (shadow) => {
+        if (Option.isNone(shadow)) return fromPrimary(read(primary)(...args))
         // The caller may be inside the primary's transaction, whose connection would otherwise take this query.
-        return isolated(read(shadow)(...args)).pipe(
+        return isolated(read(shadow.value)(...args)).pipe(
           Effect.tap(() => {
-            writer.countRead("shadow")
+            view.countRead("shadow")
             return Metric.increment(servedByShadow)
           }),
           Effect.catchAll((error) =>
             Effect.logWarning("read from the shadow failed; served by the primary").pipe(
-              Effect.annotateLogs({ shadow: shadow.backend, error: error.message }),
+              Effect.annotateLogs({ shadow: shadowBackend, error: error.message }),
               Effect.zipRight(fromPrimary(read(primary)(...args)))
             )
           )
@@ -58,14 +70,9 @@ export const consistentReadStore = (
       })
 
   return {
-    backend: shadow.backend,
-    // Writes belong to StoreRouter.write; one made here anyway still commits on the primary and reaches the shadow.
-    apply: (op, applyOptions) =>
-      Effect.uninterruptible(
-        Effect.tap(primary.apply(op, applyOptions), (applied) =>
-          applied.rowsAffected > 0 ? writer.submit(applied.replicate) : Effect.void
-        )
-      ),
+    backend: shadowBackend,
+    // Writes belong to StoreRouter.write; one made here anyway commits on the primary with its outbox entry.
+    apply: (op) => write(op),
     getMessageById: route((s) => s.getMessageById),
     queryMessages: route((s) => s.queryMessages),
     countMessages: route((s) => s.countMessages),

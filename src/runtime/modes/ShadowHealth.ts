@@ -1,53 +1,87 @@
 /**
- * The shadow's health, readable while the bot runs: counts since start, queue depth, journal size and the
- * failure rate. `verify`-style tools and the periodic health log read this service; in a single-database mode it
- * reports `enabled: false`.
+ * The shadow's health, readable while the bot runs: how far the shadow lags (outbox depth, age of the oldest
+ * pending write), dead letters, this process's counts, and whether it is the applier. The periodic health log and
+ * `verify`-style tools read this service; in a single-database mode it reports `enabled: false`.
  */
 import { Context, Duration, Effect, Layer } from "effect"
 import type { Backend, StoreError } from "../domain/Errors.js"
-import type { ReplayResult } from "./ShadowJournal.js"
+import type { ApplierPhase } from "./ShadowApplier.js"
 
 export interface ShadowHealthSnapshot {
   readonly enabled: boolean
   readonly primary: Backend
   /** The shadow database, when there is one. */
   readonly target: Backend | null
-  /** Writes handed to the shadow writer (after the primary committed them). */
+  /** Writes this process committed on the primary with their outbox entry. */
   readonly submitted: number
-  /** Writes tried on the shadow. */
+  /** Outbox entries this process's applier tried on the shadow. */
   readonly attempted: number
+  /** Outbox entries this process's applier applied to the shadow. */
   readonly succeeded: number
-  /** Tried but not applied: failed after retries, or found no row to change. */
+  /** Outbox entries this process's applier recorded as dead letters (the shadow cannot take them). */
   readonly failed: number
-  /** Recorded in the journal: failed ones plus those never tried (queue full, shadow down, held back, shutdown). */
+  /** The same count as `failed`, under the name older readers of this snapshot use (writes that missed the shadow). */
   readonly journaled: number
-  /** Batch attempts repeated after a transient error. */
+  /** Shadow attempts repeated after a failure. */
   readonly retries: number
-  /** Writes journaled because the queue was full. */
-  readonly overflowed: number
-  /** Writes that could be neither applied nor journaled (logged as errors; `verify`/`repair` must fix them). */
+  /** Always 0: a write and its outbox entry commit together, so no committed write can miss the outbox. */
   readonly unjournaled: number
-  readonly queueDepth: number
-  readonly queueCapacity: number
-  /** Entries for the target waiting in the journal. */
-  readonly journalSize: number
-  /** Share of resolved shadow writes that did not reach the shadow live: journaled / (succeeded + journaled). */
-  readonly failureRate: number
-  /** The shadow counted as down after exhausting retries; lanes journal without trying until it cools down. */
-  readonly circuitOpen: boolean
-  /** Aggregates whose later writes go to the journal because an earlier one is there. */
+  /** Entries committed but not applied to the shadow yet (the lag, in writes). */
+  readonly outboxDepth: number
+  /** How long the oldest of them has waited, in milliseconds (0 when none waits). */
+  readonly oldestPendingAgeMs: number
+  /** The last entry the shadow holds, and the last one committed. */
+  readonly appliedSeq: number | null
+  readonly headSeq: number
+  /** Dead letters of this primary waiting in the shadow. */
+  readonly deadLetters: number
+  /** Aggregates whose writes wait behind a dead letter. */
   readonly heldAggregates: number
-  /** True when the shadow is known to hold every write resolved so far (reads may use it). */
+  /** Older names of `outboxDepth`. */
+  readonly queueDepth: number
+  readonly journalSize: number
+  /** Share of resolved entries that became dead letters: failed / (succeeded + failed). */
+  readonly failureRate: number
+  readonly shadowConnected: boolean
+  /** What the applier of this process is doing. */
+  readonly applier: ApplierPhase | "disabled"
+  /** Whether this process holds the applier lease (another process applies otherwise). */
+  readonly isApplier: boolean
+  /** The shadow cannot be written at the moment (not connected, or the last attempt failed). */
+  readonly circuitOpen: boolean
+  readonly lastError: string | null
+  /** The shadow holds every committed write and no dead letter: reads may use it. */
   readonly inSync: boolean
   readonly readsFromShadow: number
   readonly readsFromPrimary: number
 }
 
+export interface ReplayFailure {
+  readonly seq: number
+  readonly aggregateKey: string
+  readonly operation: string
+  readonly error: string
+}
+
+/** What replaying the dead letters did. */
+export interface ReplayResult {
+  readonly target: Backend
+  /** Dead letters applied to the shadow and removed. */
+  readonly applied: number
+  /** Dead letters that failed again, or wait behind one that did. */
+  readonly kept: number
+  /** Dead letters of this primary left afterwards. */
+  readonly remaining: number
+  /** Set when a transient error (the shadow unreachable) stopped the replay early, or when it could not run. */
+  readonly stoppedBy?: string
+  readonly failures: ReadonlyArray<ReplayFailure>
+}
+
 export interface ShadowHealthShape {
   readonly snapshot: Effect.Effect<ShadowHealthSnapshot, StoreError>
-  /** Waits until every shadow write submitted so far is applied or journaled; false if `timeout` passed first. */
+  /** Waits until the shadow holds every write committed so far; false if `timeout` passed first. */
   readonly flush: (timeout: Duration.DurationInput) => Effect.Effect<boolean>
-  /** Replays the journal into the shadow, coordinated with the live writer. */
+  /** Replays the dead letters into the shadow, with the applier paused. */
   readonly replay: Effect.Effect<ReplayResult, StoreError>
 }
 
@@ -66,14 +100,21 @@ export const disabled = (primary: Backend): Layer.Layer<ShadowHealth> =>
       failed: 0,
       journaled: 0,
       retries: 0,
-      overflowed: 0,
       unjournaled: 0,
+      outboxDepth: 0,
+      oldestPendingAgeMs: 0,
+      appliedSeq: null,
+      headSeq: 0,
+      deadLetters: 0,
+      heldAggregates: 0,
       queueDepth: 0,
-      queueCapacity: 0,
       journalSize: 0,
       failureRate: 0,
+      shadowConnected: false,
+      applier: "disabled" as const,
+      isApplier: false,
       circuitOpen: false,
-      heldAggregates: 0,
+      lastError: null,
       inSync: true,
       readsFromShadow: 0,
       readsFromPrimary: 0
@@ -89,17 +130,20 @@ export const healthLine = (
   interval: Duration.Duration
 ) => {
   const seconds = Math.max(Duration.toMillis(interval) / 1000, 0.001)
-  const resolvedNow = current.succeeded + current.journaled - (previous.succeeded + previous.journaled)
-  const journaledNow = current.journaled - previous.journaled
+  const resolvedNow = current.succeeded + current.failed - (previous.succeeded + previous.failed)
+  const failedNow = current.failed - previous.failed
   return {
     target: current.target ?? "none",
-    writesPerSecond: Math.round((resolvedNow / seconds) * 10) / 10,
-    failurePercent: resolvedNow === 0 ? 0 : Math.round((journaledNow / resolvedNow) * 10_000) / 100,
-    failurePercentTotal: Math.round(current.failureRate * 10_000) / 100,
-    queueDepth: current.queueDepth,
-    journalSize: current.journalSize,
-    circuitOpen: current.circuitOpen,
+    applier: current.applier,
+    writesPerSecond: Math.round(((current.submitted - previous.submitted) / seconds) * 10) / 10,
+    appliedPerSecond: Math.round((resolvedNow / seconds) * 10) / 10,
+    outboxDepth: current.outboxDepth,
+    oldestPendingAgeMs: current.oldestPendingAgeMs,
+    deadLetters: current.deadLetters,
     heldAggregates: current.heldAggregates,
-    unjournaled: current.unjournaled
+    failurePercent: resolvedNow === 0 ? 0 : Math.round((failedNow / resolvedNow) * 10_000) / 100,
+    failurePercentTotal: Math.round(current.failureRate * 10_000) / 100,
+    shadowConnected: current.shadowConnected,
+    ...(current.lastError === null ? {} : { lastError: current.lastError })
   }
 }

@@ -8,46 +8,40 @@ import type { Backend } from "../domain/Errors.js"
 
 const latencyBoundaries = MetricBoundaries.exponential({ start: 0.05, factor: 2, count: 16 })
 
-export const shadowAttempted = Metric.counter("shadow_writes_attempted", {
-  description: "shadow writes tried on the shadow database",
+export const shadowSubmitted = Metric.counter("shadow_writes_recorded", {
+  description: "writes committed on the primary together with their outbox entry",
   incremental: true
 })
 export const shadowSucceeded = Metric.counter("shadow_writes_succeeded", {
-  description: "shadow writes applied on the shadow database",
+  description: "outbox entries applied to the shadow database",
   incremental: true
 })
-export const shadowFailed = Metric.counter("shadow_writes_failed", {
-  description: "shadow writes that failed after retries or found no row to change",
-  incremental: true
-})
-export const shadowJournaled = Metric.counter("shadow_writes_journaled", {
-  description: "shadow writes recorded in the shadow journal (failed, overflowed, held back or left at shutdown)",
+export const shadowDeadLettered = Metric.counter("shadow_writes_dead_lettered", {
+  description: "outbox entries the shadow cannot take, recorded as dead letters with their reason",
   incremental: true
 })
 export const shadowRetries = Metric.counter("shadow_write_retries", {
-  description: "shadow batch attempts repeated after a transient error",
+  description: "shadow attempts repeated after a failure",
   incremental: true
 })
-export const shadowJournalLost = Metric.counter("shadow_writes_unjournaled", {
-  description: "shadow writes that could be neither applied nor journaled (the primary refused the journal insert)",
-  incremental: true
+export const shadowOutboxDepth = Metric.gauge("shadow_outbox_depth", {
+  description: "writes committed on the primary and not yet applied to the shadow"
 })
-export const shadowQueueDepth = Metric.gauge("shadow_queue_depth", {
-  description: "shadow writes waiting in memory"
+export const shadowOldestPendingAge = Metric.gauge("shadow_outbox_oldest_age_ms", {
+  description: "how long the oldest write not yet applied to the shadow has waited, in milliseconds"
+})
+export const shadowDeadLetters = Metric.gauge("shadow_dead_letters", {
+  description: "dead letters waiting in the shadow (replay them, or repair)"
 })
 export const shadowFailureRate = Metric.gauge("shadow_failure_rate", {
-  description:
-    "share of resolved shadow writes that did not reach the shadow live (journaled / (succeeded + journaled))"
-})
-export const shadowJournalSize = Metric.gauge("shadow_journal_size", {
-  description: "entries waiting in the shadow journal"
+  description: "share of resolved outbox entries that became dead letters (failed / (succeeded + failed))"
 })
 export const readsServed = Metric.counter("database_reads_routed", {
   description: "reads in a shadowed mode, by the database that served them",
   incremental: true
 })
 
-/** Write latency in milliseconds: the primary per write, the shadow per batch. */
+/** Write latency in milliseconds: the primary per write (with its outbox entry), the shadow per batch. */
 export const writeLatency = Metric.histogram(
   "database_write_latency_ms",
   latencyBoundaries,

@@ -42,3 +42,15 @@ export const pgColumnTypes: Readonly<Record<ColumnKind, string>> = {
   json: "jsonb",
   boolean: "boolean"
 }
+
+/**
+ * The tables of shadow replication (SQLite migration 5, PostgreSQL migration 6), on both databases: each is a
+ * primary (outbox, origin, lease) in some phases and a shadow (applied positions, dead letters) in others.
+ */
+export const replicationTables: ReadonlyArray<string> = [
+  "shadow_outbox",
+  "shadow_outbox_origin",
+  "shadow_applier_lease",
+  "shadow_applied",
+  "shadow_dead_letters"
+]

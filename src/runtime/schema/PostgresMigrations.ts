@@ -9,6 +9,7 @@ import { shadowJournal } from "./postgres/0002_shadow_journal.js"
 import { shadowJournalReplayOrder } from "./postgres/0003_shadow_journal_replay_order.js"
 import { integerColumnsNumeric } from "./postgres/0004_integer_columns_numeric.js"
 import { searchWords } from "./postgres/0005_search_words.js"
+import { shadowOutbox } from "./postgres/0006_shadow_outbox.js"
 import { storedSearchVector } from "./postgres/0007_stored_search_vector.js"
 import { readIndexes } from "./postgres/0008_read_indexes.js"
 
@@ -18,6 +19,7 @@ export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "3_shadow_journal_replay_order": shadowJournalReplayOrder,
   "4_integer_columns_numeric": integerColumnsNumeric,
   "5_search_words": searchWords,
+  "6_shadow_outbox": shadowOutbox,
   "7_stored_search_vector": storedSearchVector,
   "8_read_indexes": readIndexes
 }

@@ -9,6 +9,7 @@ import { legacyBaseline } from "./sqlite/0001_legacy_baseline.js"
 import { shadowJournal } from "./sqlite/0002_shadow_journal.js"
 import { shadowJournalReplayOrder } from "./sqlite/0003_shadow_journal_replay_order.js"
 import { searchTokenizer } from "./sqlite/0004_search_tokenizer.js"
+import { shadowOutbox } from "./sqlite/0005_shadow_outbox.js"
 import { readIndexes } from "./sqlite/0006_read_indexes.js"
 
 export const sqliteMigrations: Readonly<Record<string, FrozenMigration>> = {
@@ -16,6 +17,7 @@ export const sqliteMigrations: Readonly<Record<string, FrozenMigration>> = {
   "2_shadow_journal": shadowJournal,
   "3_shadow_journal_replay_order": shadowJournalReplayOrder,
   "4_search_tokenizer": searchTokenizer,
+  "5_shadow_outbox": shadowOutbox,
   "6_read_indexes": readIndexes
 }
 

@@ -36,7 +36,8 @@ import { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
 import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
 import { planSqliteSearch, searchCondition, type SqliteSearchForm } from "./SqliteSearchPlan.js"
-import type { ApplyOptions, DocumentFilter, NeedingAnalysisOptions, Store } from "./Store.js"
+import type { ApplyOptions, DatabaseStore, DocumentFilter, NeedingAnalysisOptions } from "./Store.js"
+import { storeReplication } from "./StoreReplication.js"
 import { upsertOnId } from "./UpsertClause.js"
 
 /**
@@ -412,7 +413,7 @@ export const makeSqlStore = (backend: Backend) =>
         storeError("getAnalysisHistory")
       )
 
-    const store: Store = {
+    const store: DatabaseStore = {
       backend,
       apply,
       getMessageById,
@@ -429,7 +430,9 @@ export const makeSqlStore = (backend: Backend) =>
       getUserProfile,
       usersNeedingAnalysis,
       allUserProfiles,
-      analysisHistory
+      analysisHistory,
+      // The shadow path's seam: transactions, replica batches, the outbox and the applied position.
+      ...storeReplication(sql, backend, apply)
     }
     return store
   })

@@ -12,6 +12,7 @@ import type { Query } from "../domain/Query.js"
 import type { UserAnalysisHistory } from "../domain/UserAnalysisHistory.js"
 import type { UserProfile } from "../domain/UserProfile.js"
 import type { AppliedWrite, WriteOp } from "../domain/WriteOp.js"
+import type { OutboxLog, ReplicaLog } from "./ReplicationLog.js"
 
 export interface ApplyOptions {
   /**
@@ -81,8 +82,36 @@ export interface Store {
   ) => Effect.Effect<ReadonlyArray<UserAnalysisHistory>, StoreError>
 }
 
+/**
+ * A Store over a database of its own: what the shadow path needs beyond reads and single writes, so that it never
+ * holds a SQL client. A write and its outbox entry commit together (`applyRecorded`); the applier applies a batch
+ * and advances the shadow's position in one `transaction` of the shadow.
+ */
+export interface DatabaseStore extends Store {
+  /**
+   * Applies `op` and, when it changed a row, records what a replica must apply (`AppliedWrite.replicate`) in the
+   * outbox, committed together: the write a caller sees acknowledged is in the outbox too. `seq` is the entry's
+   * number (0: nothing changed, nothing recorded), `payload` its text.
+   */
+  readonly applyRecorded: (
+    op: WriteOp,
+    recordedAt: number
+  ) => Effect.Effect<{ readonly applied: AppliedWrite; readonly seq: number; readonly payload: string }, StoreError>
+  /** Runs `effect` in one transaction of this database (a savepoint when one is open already). */
+  readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+  /**
+   * Applies `ops` as a replica: message and query inserts (the only write of their aggregate) first, as multi-row
+   * upserts, then the others in order. One result per op, in the order given.
+   */
+  readonly applyMany: (ops: ReadonlyArray<WriteOp>) => Effect.Effect<ReadonlyArray<AppliedWrite>, StoreError>
+  /** This database as a primary: the outbox of the writes it committed, and the applier lease. */
+  readonly outbox: OutboxLog
+  /** This database as a shadow: the position applied from each primary, and the dead letters. */
+  readonly replica: ReplicaLog
+}
+
 /** The SQLite database as a Store. */
-export class SqliteStore extends Context.Tag("@repo/database/SqliteStore")<SqliteStore, Store>() {}
+export class SqliteStore extends Context.Tag("@repo/database/SqliteStore")<SqliteStore, DatabaseStore>() {}
 
 /** The PostgreSQL database as a Store. */
-export class PostgresStore extends Context.Tag("@repo/database/PostgresStore")<PostgresStore, Store>() {}
+export class PostgresStore extends Context.Tag("@repo/database/PostgresStore")<PostgresStore, DatabaseStore>() {}

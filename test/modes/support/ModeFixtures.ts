@@ -26,12 +26,12 @@ import { adminUrl, tempPostgresUrl, tempSqlite } from "../../support/TestDatabas
 /** Quick to react, silent health log: what most mode tests want. */
 export const testShadowOptions: ShadowOptions = {
   ...defaultShadowOptions,
-  lanes: 4,
   batchSize: 20,
-  retryAttempts: 3,
+  pollInterval: Duration.millis(50),
+  retryAttempts: 2,
   retryBaseDelay: Duration.millis(10),
-  retryMaxDelay: Duration.millis(50),
-  circuitCooldown: Duration.millis(200),
+  retryMaxDelay: Duration.millis(100),
+  leaseTtl: Duration.seconds(2),
   drainTimeout: Duration.seconds(10),
   healthInterval: Duration.zero,
   readWait: Duration.seconds(2)

@@ -1,4 +1,4 @@
-/** `omega-db repair`: copy what verify finds missing or different from the primary, replay the journal, verify again. */
+/** `omega-db repair`: apply the shadow outbox, copy what verify finds missing or different from the primary, verify again. */
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import * as fs from "node:fs"
@@ -53,7 +53,8 @@ export const repairCommand = Command.make("repair", options, (flags) =>
   )
 ).pipe(
   Command.withDescription(
-    "Replay the shadow journal, repair SQLite's FTS index if broken, copy rows missing or different on the " +
+    "Apply the primary's shadow outbox and replay dead letters (unless a running bot applies them), repair " +
+      "SQLite's FTS index if broken, copy rows missing or different on the " +
       "non-primary database by key (idempotent), then verify; rows refused are appended to the rejects file " +
       "(--rejects, or the copy's default file when it exists)"
   )

@@ -1,6 +1,6 @@
 /**
  * `omega-db status`: the mode the environment selects, what each variable does, both databases, the shadow
- * journal and where the migration stands. It changes nothing, and a database that is missing or unreachable is
+ * outbox (pending writes, the oldest one's age, dead letters) and where the migration stands. It changes nothing, and a database that is missing or unreachable is
  * a line of the report rather than a failure, so it always exits 0 (argument errors aside).
  */
 import * as Command from "@effect/cli/Command"
@@ -15,6 +15,6 @@ export const statusCommand = Command.make("status", shared, (flags) =>
 ).pipe(
   Command.withDescription(
     "Show the mode the environment selects (USE_POSTGRES_*), what each variable does, both databases, the shadow " +
-      "journal and the migration's progress; changes nothing"
+      "outbox (pending writes, the oldest one's age, dead letters) and the migration's progress; changes nothing"
   )
 )

@@ -113,7 +113,8 @@ export const verifyCommand = Command.make("verify", verifyOptions, (flags) =>
   )
 ).pipe(
   Command.withDescription(
-    "Check the guide's success criteria on both databases (tables, counts, row checksums, shadow journal, " +
+    "Check the guide's success criteria on both databases (tables, counts, row checksums, shadow outbox and " +
+      "dead letters, " +
       "latency, search, JSONB, foreign keys, query plans); exits non-zero if any check fails"
   )
 )

@@ -1,5 +1,5 @@
 /**
- * "All tables exist": every table of the registry (and the shadow journal, and SQLite's FTS table) is present
+ * "All tables exist": every table of the registry (and the replication tables, and SQLite's FTS table) is present
  * on both sides with all its columns, PostgreSQL's of the type the migrations give their kind (SQLite's declared
  * types never change, and its affinity stores any value anyway), and each side's recorded migrations are exactly
  * the ones this program ships (none pending, none unknown).
@@ -8,7 +8,7 @@ import type { SqlClient, SqlError } from "@effect/sql"
 import { Effect } from "effect"
 import type { Backend } from "../../../runtime/domain/Errors.js"
 import { tables } from "../../../runtime/domain/Tables.js"
-import { pgColumnTypes } from "../../../runtime/schema/CurrentSchema.js"
+import { pgColumnTypes, replicationTables } from "../../../runtime/schema/CurrentSchema.js"
 import { migrationsOf, migrationsTable } from "../../../runtime/schema/runSchemaMigrations.js"
 import type { Databases } from "../Databases.js"
 import { check, type CheckResult } from "../VerifyReport.js"
@@ -92,7 +92,7 @@ const inspect = (backend: Backend, sql: SqlClient.SqlClient): Effect.Effect<Side
       })
       if (retyped.length > 0) problems.push(`${backend}: ${table.name}: ${retyped.join("; ")}`)
     }
-    const extraTables = backend === "sqlite" ? ["shadow_journal", "messages_fts"] : ["shadow_journal"]
+    const extraTables = backend === "sqlite" ? [...replicationTables, "messages_fts"] : replicationTables
     for (const name of extraTables) if (!schema.tables.has(name)) problems.push(`${backend}: table ${name} is missing`)
 
     const expected = expectedMigrations(backend)

@@ -3,14 +3,15 @@
  * that sent them one statement each would spend its time on round trips and statement overhead; as one
  * statement per batch the shadow keeps up with several thousand writes a second. The statement is the replica
  * form of `Store.apply` (`ON CONFLICT (id) DO UPDATE` every column), so retries and replays still converge.
+ * `DatabaseStore.applyMany` is built on it.
  */
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { type Backend, StoreError } from "../domain/Errors.js"
 import { messagesTable, queriesTable, type Table } from "../domain/Tables.js"
 import type { WriteOp } from "../domain/WriteOp.js"
-import { encodeRow } from "../store/RowCodec.js"
-import { upsertOnId } from "../store/UpsertClause.js"
+import { encodeRow } from "./RowCodec.js"
+import { upsertOnId } from "./UpsertClause.js"
 
 export type BatchInsertOp = Extract<WriteOp, { _tag: "InsertMessage" | "InsertQuery" }>
 
