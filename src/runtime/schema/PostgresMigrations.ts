@@ -12,6 +12,7 @@ import { searchWords } from "./postgres/0005_search_words.js"
 import { shadowOutbox } from "./postgres/0006_shadow_outbox.js"
 import { storedSearchVector } from "./postgres/0007_stored_search_vector.js"
 import { readIndexes } from "./postgres/0008_read_indexes.js"
+import { filterBitmaps } from "./postgres/0009_filter_bitmaps.js"
 
 export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "1_initial_schema": initialSchema,
@@ -21,5 +22,6 @@ export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "5_search_words": searchWords,
   "6_shadow_outbox": shadowOutbox,
   "7_stored_search_vector": storedSearchVector,
-  "8_read_indexes": readIndexes
+  "8_read_indexes": readIndexes,
+  "9_filter_bitmaps": filterBitmaps
 }

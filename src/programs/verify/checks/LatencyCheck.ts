@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks"
 import type { StoreError } from "../../../runtime/domain/Errors.js"
 import type { Databases } from "../Databases.js"
 import { check, type CheckResult } from "../VerifyReport.js"
-import { botReads, type ReadKind, sampleReadArguments } from "./BotReads.js"
+import { type ReadKind, readsOfTheBot, sampleReadArguments } from "./BotReads.js"
 import type { Samples } from "./Samples.js"
 
 export type ReadQuery = ReadKind | "jsonb"
@@ -69,7 +69,7 @@ export const measureLatency = (
     const argumentSets = samples.userId === undefined ? [] : yield* sampleReadArguments(pg, samples)
     const first = argumentSets[0]
     if (first !== undefined) {
-      for (const read of botReads) {
+      for (const read of readsOfTheBot) {
         // Only the word varies between argument sets: the searches cycle through them, the others read alike.
         const words = read.kind === "search" ? argumentSets.map((a) => a.word).join(", ") : undefined
         results.push(

@@ -17,7 +17,7 @@ import type { StoreError } from "../../../runtime/domain/Errors.js"
 import { pgSearchIndexName, pgWholeTable } from "../../../runtime/schema/CurrentSchema.js"
 import type { Databases } from "../Databases.js"
 import { check, type CheckResult } from "../VerifyReport.js"
-import { botReads, type BotRead, type ReadArguments, sampleReadArguments } from "./BotReads.js"
+import { type BotRead, type ReadArguments, readsOfTheBot, sampleReadArguments } from "./BotReads.js"
 import type { Samples } from "./Samples.js"
 
 interface PlanNode {
@@ -129,7 +129,7 @@ export const inspectPlans = (
   Effect.gen(function* () {
     const [args] = yield* sampleReadArguments(db.postgres, samples)
     if (args === undefined) return []
-    return yield* Effect.forEach(botReads, (read) => inspectRead(db, read, args))
+    return yield* Effect.forEach(readsOfTheBot, (read) => inspectRead(db, read, args))
   })
 
 const problemsOf = (f: PlanFindings): ReadonlyArray<string> => [

@@ -338,3 +338,7 @@ CREATE INDEX IF NOT EXISTS idx_user_profiles_last_interaction ON user_profiles (
 CREATE INDEX IF NOT EXISTS idx_user_profiles_needing_analysis ON user_profiles (last_interaction_at DESC, created_at DESC NULLS LAST, id DESC) WHERE last_analyzed_at IS NULL OR last_analyzed_at < last_interaction_at;
 CREATE INDEX IF NOT EXISTS idx_analysis_history_user_time ON user_analysis_history (user_id, analysis_timestamp DESC, id DESC);
 DROP INDEX IF EXISTS idx_analysis_history_user_id;
+
+-- postgres 9_filter_bitmaps
+CREATE INDEX IF NOT EXISTS idx_messages_user_id ON messages(user_id);
+CREATE INDEX IF NOT EXISTS idx_messages_channel_id ON messages(channel_id);
