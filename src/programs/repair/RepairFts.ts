@@ -6,15 +6,10 @@
  */
 import type { SqlError } from "@effect/sql"
 import { Effect } from "effect"
-import { sqliteFtsTriggerNames, sqliteFtsTriggers } from "../../runtime/schema/CurrentSchema.js"
+import { sqliteFtsTable, sqliteFtsTriggerNames, sqliteFtsTriggers } from "../../runtime/schema/CurrentSchema.js"
 import { inspectSqliteFts } from "../verify/checks/SearchCheck.js"
 import type { Databases } from "../verify/Databases.js"
 import type { FtsRepairReport } from "./RepairReport.js"
-
-/** The legacy FTS5 table, in case it went missing altogether. */
-const ftsTableSql = `CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
-  message_content, tool_name, username, content='messages', content_rowid='rowid'
-)`
 
 export const repairFts = (db: Databases, dryRun: boolean): Effect.Effect<FtsRepairReport, SqlError.SqlError> =>
   Effect.gen(function* () {
@@ -22,7 +17,10 @@ export const repairFts = (db: Databases, dryRun: boolean): Effect.Effect<FtsRepa
     if (problems.length === 0 || dryRun) return { problems, repaired: false }
     const sql = db.sqlite
     yield* Effect.gen(function* () {
-      yield* sql.unsafe(ftsTableSql)
+      // A table gone altogether comes back as the current schema has it (the tokenizer of SQLite migration 4), so
+      // that SQLite keeps finding what PostgreSQL finds. One that exists is kept: the rebuild below refills it.
+      const present = yield* sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'`
+      if (present.length === 0) yield* sql.unsafe(sqliteFtsTable)
       for (const trigger of sqliteFtsTriggerNames) yield* sql.unsafe(`DROP TRIGGER IF EXISTS ${trigger}`)
       for (const statement of sqliteFtsTriggers) yield* sql.unsafe(statement)
       yield* sql.unsafe(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')`)

@@ -6,9 +6,18 @@
  */
 import type { ColumnKind } from "../domain/Column.js"
 import { ftsTriggers } from "./sqlite/0001_legacy_baseline.js"
+import { searchTokenizer } from "./sqlite/0004_search_tokenizer.js"
 
 /** SQLite's FTS5 triggers in the 'delete'-command form, as SQLite migration 1 installs them. */
 export const sqliteFtsTriggers: ReadonlyArray<string> = ftsTriggers
+
+/**
+ * SQLite's FTS5 table as SQLite migration 4 creates it (its tokenizer splits and folds words as PostgreSQL's search
+ * does), to recreate it where it went missing.
+ */
+export const sqliteFtsTable: string = searchTokenizer.statements.find((s) =>
+  s.startsWith("CREATE VIRTUAL TABLE messages_fts ")
+)!
 
 /** Their names, to drop whatever form a file holds before installing {@link sqliteFtsTriggers}. */
 export const sqliteFtsTriggerNames: ReadonlyArray<string> = [

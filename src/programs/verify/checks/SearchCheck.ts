@@ -40,10 +40,16 @@ export const inspectSqliteFts = (sql: SqlClient.SqlClient): Effect.Effect<FtsInd
         problems.push(`sqlite: trigger ${name} is not the 'delete'-command form: updates and deletes leave stale terms`)
       }
     }
-    const integrity = yield* Effect.either(
-      sql.unsafe(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)`)
-    )
-    if (integrity._tag === "Left") {
+    // Looked up first: the SQLite client caches a statement that failed to prepare (for 10 minutes), so an
+    // integrity-check prepared while the table was missing would fail again after repair recreated it.
+    const table = yield* sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'`
+    const integrity =
+      table.length === 0
+        ? undefined
+        : yield* Effect.either(sql.unsafe(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)`))
+    if (integrity === undefined) {
+      problems.push("sqlite: the FTS5 table messages_fts is missing: nothing can be searched")
+    } else if (integrity._tag === "Left") {
       const cause = integrity.left.cause
       problems.push(
         `sqlite: FTS5 integrity-check failed (${cause instanceof Error ? cause.message : integrity.left.message}): ` +
