@@ -21,6 +21,7 @@ import {
   indexDefinitions,
   legacyDatabase,
   postgresLayer,
+  withClient,
   withSqlite
 } from "./support/Fixtures.js"
 
@@ -144,6 +145,23 @@ describe("data migration round trip", () => {
         expect(copySummary.tables.every((t) => t.streams === 1)).toBe(true)
         expect(yield* dump(copiedInStreams.plainUrl)).toEqual(yield* dump(imported.plainUrl))
         expect(yield* indexDefinitions(copiedInStreams.plainUrl)).toEqual(yield* indexDefinitions(imported.plainUrl))
+        // Each loaded table was vacuumed and analysed: statistics for the planner, all-visible pages for counts.
+        const maintained = yield* withClient(
+          copied.plainUrl,
+          async (client) =>
+            (
+              await client.query<{ relname: string; done: boolean }>(
+                `SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL AS done
+                 FROM pg_stat_user_tables WHERE relname = ANY($1) ORDER BY relname`,
+                [copySummary.tables.map((t) => t.table)]
+              )
+            ).rows
+        )
+        expect(maintained).toEqual(
+          copySummary.tables
+            .map((t) => ({ relname: t.table, done: true }))
+            .sort((a, b) => (a.relname < b.relname ? -1 : 1))
+        )
 
         const ids = yield* idsOf(legacy.path)
         const fromSqlite = yield* readAll(ids).pipe(

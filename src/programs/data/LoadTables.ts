@@ -1,15 +1,17 @@
 /**
  * The load shared by import and copy. Tables run in parallel as far as foreign keys allow (a child starts when its
  * parent is complete, so its orphans are exactly the rows whose parent is not in PostgreSQL), `jobs` at a time,
- * the largest first, each on a connection of its own; a table's secondary indexes are built after its rows while
- * the next table loads; within a table, the next batch is read and converted while PostgreSQL loads the current one.
- * A large table whose indexes are maintained during its load, from a source that can be split (copy), loads in
- * several streams, one rowid range each, so that PostgreSQL's work runs on more than one backend and core.
+ * the largest first, each on a connection of its own; a table's secondary indexes are built after its rows, and
+ * the table vacuumed and analysed (AnalyzeTable.ts), while the next table loads; within a table, the next batch
+ * is read and converted while PostgreSQL loads the current one. A large table whose indexes are maintained during
+ * its load, from a source that can be split (copy), loads in several streams, one rowid range each, so that
+ * PostgreSQL's work runs on more than one backend and core.
  */
 import { Deferred, Effect, Exit, Option, type Scope, Stream } from "effect"
 import * as os from "node:os"
 import { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../runtime/domain/Tables.js"
+import { analyzeTable } from "./AnalyzeTable.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
 import { deferIndexes, prepareDeferral, rebuildIndexes, startsEmpty } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
@@ -272,6 +274,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
               Effect.annotateLogs({ table: source.table.name, indexes: built.join(", ") }),
               Effect.when(() => built.length > 0)
             )
+            yield* analyzeTable(source.table.name)
             return { ...summary, seconds: summary.seconds + (performance.now() - started) / 1000 }
           }),
         { concurrency: "unbounded" }
