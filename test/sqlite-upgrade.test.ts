@@ -170,7 +170,9 @@ describe("upgrading a legacy SQLite database", () => {
           "user_profiles",
           "user_analysis_history",
           "messages_fts",
-          "shadow_journal"
+          "shadow_outbox",
+          "shadow_applied",
+          "shadow_dead_letters"
         ])
       )
     })

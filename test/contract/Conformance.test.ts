@@ -232,7 +232,13 @@ const postgresRows = async (url: string) =>
       tables.map(async (table) => [
         table,
         (await postgresExec(url, `SELECT * FROM ${table} ORDER BY ${orderBy[table]}`)).map((row) =>
-          Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]))
+          Object.fromEntries(
+            // search_vector is PostgreSQL's stored search column (migration 7), derived from the content; SQLite
+            // keeps its index in the FTS5 table instead.
+            Object.entries(row)
+              .filter(([k]) => k !== "search_vector")
+              .map(([k, v]) => [k, plain(v)])
+          )
         )
       ])
     )
