@@ -154,6 +154,10 @@ export const runWorkload = (options: WorkloadOptions) =>
         left--
         if (Option.isSome(doc)) written.documents.set(doc.value.id, doc.value.content ?? "")
         for (let step = 0; left > 0; step++, left--) {
+          // The bot's events arrive from the network, each in a task of its own, so the event loop turns between
+          // them and the shadow's applier gets its I/O in. Writes back to back in microtasks would starve it
+          // (they still reach the shadow, from the outbox, once the burst ends; see test/modes/Starvation.test.ts).
+          yield* Effect.sleep(Duration.millis(1))
           // Each user starts at another point of the cycle, so even a short run makes every kind of write.
           const kind = cycle[(step + u * 7) % cycle.length]!
           const word = words[(u + step) % words.length]!

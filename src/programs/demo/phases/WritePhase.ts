@@ -4,9 +4,9 @@
  * health read, and both databases counted once the bot is down again. The guide's criteria are the checks:
  * no failed write, shadow journal empty, shadow failure rate 0%, the same rows on both sides.
  */
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import type { TableName } from "../../../runtime/domain/Tables.js"
-import { ShadowHealth } from "../../../runtime/modes/ShadowHealth.js"
+import { ShadowHealth, type ShadowHealthShape } from "../../../runtime/modes/ShadowHealth.js"
 import { bothDatabases, countRows, countsMatch, type DemoDatabaseSettings, totalRows } from "../DemoDatabases.js"
 import { describeLatency } from "../Latency.js"
 import { inMode, type ModeVariables } from "../ModeEnvironment.js"
@@ -23,24 +23,40 @@ export interface WritePhaseSettings extends DemoDatabaseSettings {
 const n = (value: number) => value.toLocaleString("en-US")
 const percent = (rate: number) => `${(Math.round(rate * 10_000) / 100).toFixed(2)}%`
 
+/** True once the shadow is open and this process applies to it; false after 30 seconds. */
+const shadowReady = (health: ShadowHealthShape) =>
+  health.snapshot.pipe(
+    Effect.repeat({
+      until: (s) => !s.enabled || (s.shadowConnected && s.isApplier && s.applier !== "connecting"),
+      schedule: Schedule.spaced("20 millis")
+    }),
+    Effect.timeout("30 seconds"),
+    Effect.as(true),
+    Effect.orElseSucceed(() => false)
+  )
+
 export const writePhase = (settings: WritePhaseSettings) =>
   Effect.gen(function* () {
     const { mode, value } = yield* inMode(
       settings.variables,
       settings,
       Effect.gen(function* () {
-        const result = yield* runWorkload(settings.workload)
         const health = yield* ShadowHealth
+        // A bot opens its shadow in the background and serves from the primary meanwhile; a phase this short
+        // would end before the shadow (schema check, lease) is open, so the load starts once it is.
+        const ready = yield* shadowReady(health)
+        const result = yield* runWorkload(settings.workload)
         const drained = yield* health.flush("60 seconds")
         const snapshot = yield* health.snapshot
-        return { result, drained, snapshot }
+        return { ready, result, drained, snapshot }
       })
     )
-    const { result, drained, snapshot } = value
+    const { ready, result, drained, snapshot } = value
     const rows = yield* countRows(settings.rejected).pipe(Effect.provide(bothDatabases(settings)))
     const equal = countsMatch(rows)
     const reading = settings.workload.readYourWrites
     const problems = [
+      ...(ready ? [] : ["the shadow did not open within 30 seconds"]),
       ...(result.failed > 0 ? [`${result.failed} writes failed (first: ${result.firstError})`] : []),
       ...(drained ? [] : ["the shadow did not drain within 60 seconds"]),
       ...(snapshot.journalSize > 0 ? [`${snapshot.journalSize} shadow writes are in the journal`] : []),
