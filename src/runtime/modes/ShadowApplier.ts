@@ -110,13 +110,23 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
     const known = new Map<number, { readonly payload: string; readonly op: WriteOp }>()
     let waiters: Array<Waiter> = []
 
-    /** Completed (and replaced) to wake the loop: a local commit, a reader that waits, shutdown. */
+    /**
+     * Completed (and replaced) to wake an idle loop: a write of this process committed, or someone waits. Only a
+     * waiter cuts a linger short (`hurry`): were every commit to end it, a steady stream of writes would be applied
+     * one by one, a shadow transaction each, at a cost the writers would pay in CPU.
+     */
     let wake = Deferred.unsafeMake<void>(FiberId.none)
+    let hurry = Deferred.unsafeMake<void>(FiberId.none)
     let hurried = false
-    const signal = () => {
+    const signal = (alsoHurry: boolean) => {
       const current = wake
       wake = Deferred.unsafeMake<void>(FiberId.none)
       Deferred.unsafeDone(current, Effect.void)
+      if (alsoHurry) {
+        const hurrying = hurry
+        hurry = Deferred.unsafeMake<void>(FiberId.none)
+        Deferred.unsafeDone(hurrying, Effect.void)
+      }
     }
 
     const settleWaiters = () => {
@@ -154,6 +164,8 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
 
     const waitForWork = (timeout: Duration.Duration) =>
       Effect.raceFirst(Deferred.await(wake), Effect.sleep(timeout)).pipe(Effect.asVoid)
+    const linger = (timeout: Duration.Duration) =>
+      Effect.raceFirst(Deferred.await(hurry), Effect.sleep(timeout)).pipe(Effect.asVoid)
 
     const trim = (force: boolean) =>
       Effect.suspend(() => {
@@ -219,7 +231,7 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
         return yield* waitForWork(options.pollInterval)
       }
       if (entries.length < options.batchSize && Duration.toMillis(options.batchLinger) > 0 && !hurried) {
-        yield* waitForWork(options.batchLinger)
+        yield* linger(options.batchLinger)
         entries = yield* primary.outbox.read(from, options.batchSize)
       }
       hurried = false
@@ -300,7 +312,7 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
         if (position !== null && position >= seq) return Effect.succeed(true)
         if (!lease.held()) return Effect.succeed(false)
         hurried = true
-        signal()
+        signal(true)
         return Effect.flatMap(Deferred.make<void>(), (done) => {
           const waiter = { seq, done }
           waiters.push(waiter)
@@ -333,11 +345,11 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
       committed: (seq, payload, op) => {
         head = Math.max(head, seq)
         if (lease.held() && known.size < maxKnown) known.set(seq, { payload, op })
-        signal()
+        signal(false)
       },
       hurry: () => {
         hurried = true
-        signal()
+        signal(true)
       },
       state: () => ({
         phase,

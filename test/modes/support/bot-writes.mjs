@@ -4,7 +4,7 @@
 // health snapshot ("health <json>"). Run by test/modes and bench/ with `node`.
 import * as db from "../../../dist/index.js"
 
-const rounds = Number(process.env.BOT_ROUNDS ?? "0") // 0: until killed
+const rounds = Number(process.env.BOT_ROUNDS ?? "0") // 0: until killed; -1: no writes, only apply what waits
 const writers = Number(process.env.BOT_WRITERS ?? "3")
 const name = process.env.BOT_NAME ?? `bot${process.pid}`
 const hot = process.env.BOT_HOT_USER ?? "hot"
@@ -66,9 +66,10 @@ const writer = async (w) => {
 }
 
 const started = Date.now()
-await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)))
+if (rounds >= 0) await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)))
+else await db.getMessageCount({})
 // Let the shadow catch up (this process may not be the one applying), then report what this process did.
-await db.defaultDatabase().flushShadow(20_000)
+await db.defaultDatabase().flushShadow(rounds < 0 ? 300_000 : 20_000)
 const health = await db.defaultDatabase().shadowHealth()
 await db.disposeDatabase()
 process.stdout.write(`ack ${acked}\n`)
