@@ -21,6 +21,8 @@ export { renderRepairJson, renderRepairText } from "./programs/repair/RenderRepa
 export { VerificationFailed } from "./programs/verify/VerifyError.js"
 export { status, type StatusFlags } from "./programs/status/Status.js"
 export type { StatusReport } from "./programs/status/StatusReport.js"
+export { phaseGate, type PhaseGate } from "./programs/status/PhaseGate.js"
+export { PhaseBlocked } from "./programs/status/PhaseBlocked.js"
 export { renderStatusText } from "./programs/status/RenderStatus.js"
 export { applySchema, type SchemaSummary } from "./programs/data/ApplySchema.js"
 export { copyData, type CopyOptions } from "./programs/data/CopyData.js"

@@ -15,6 +15,7 @@ import { generateLegacyDatabase } from "../../src/testkit/LegacyDatabaseGenerato
 import { renderStatusText } from "../../src/programs/status/RenderStatus.js"
 import { status, type StatusFlags } from "../../src/programs/status/Status.js"
 import { tempDir, tempPostgresUrl } from "../support/TestDatabases.js"
+import { runCli } from "../migration/support/Fixtures.js"
 
 const noFlags: StatusFlags = { sqlite: Option.none(), postgres: Option.none() }
 
@@ -51,6 +52,8 @@ describe("omega-db status", () => {
       expect(report.postgres).toEqual({ state: "not-configured" })
       expect(report.outbox.waiting).toBeNull()
       expect(report.migration.stage).toBe("not started: PostgreSQL is not configured")
+      // SQLite alone creates its file at start: nothing blocks this phase.
+      expect(report.gate).toEqual({ ok: true, blockers: [] })
       const text = renderStatusText(report)
       expect(text).toContain("Mode        sqlite only")
       expect(text).toContain(`SQLite      ${missing} (SQLITE_PATH): no database there`)
@@ -89,6 +92,7 @@ describe("omega-db status", () => {
       expect(report.postgres.database.appliedMigrations).toEqual(Object.keys(migrationsOf("postgres")))
       expect(report.postgres.database.rows.messages).toBe(1)
       expect(report.outbox).toMatchObject({ waiting: 0, deadLetters: 0 })
+      expect(report.gate).toEqual({ ok: true, blockers: [] })
       expect(report.migration.next).toBe(
         "once the outbox stays near empty and no dead letter appears: USE_POSTGRES_READ=true (phase 5)"
       )
@@ -121,6 +125,21 @@ describe("omega-db status", () => {
         "2 shadow writes wait for postgres and no bot applies them: start the bot, or omega-db repair"
       )
       expect(renderStatusText(behind)).toMatch(/sqlite → postgres: 2 shadow writes waiting, the oldest for 2 min/)
+      // The phase's criteria do not hold: the gate names why, and the command exits 1 so a deploy can stop on it.
+      expect(behind.gate.ok).toBe(false)
+      expect(behind.gate.blockers).toEqual([
+        "2 shadow writes wait for postgres and no bot applies them",
+        expect.stringMatching(/^the shadow lags: the oldest of 2 pending writes to postgres waits for 12\d s$/)
+      ])
+      const cli = yield* runCli(["status"], { env })
+      expect(cli.code).toBe(1)
+      expect(cli.stdout).toContain("Gate        BLOCKED: 2 shadow writes wait for postgres and no bot applies them")
+      expect(cli.stderr).toContain("omega-db: the current phase is blocked: 2 shadow writes wait for postgres")
+      // Once applied (here: the entries removed, as the applier trims them), the gate opens again.
+      yield* sqlite.sql`DELETE FROM shadow_outbox`
+      const caughtUp = yield* runCli(["status", "--json"], { env })
+      expect(caughtUp.code).toBe(0)
+      expect(JSON.parse(caughtUp.stdout)).toMatchObject({ gate: { ok: true, blockers: [] } })
     })
   )
 
@@ -138,6 +157,8 @@ describe("omega-db status", () => {
       const text = renderStatusText(report)
       expect(text).toContain('Mode        INVALID: no mode is selected: USE_POSTGRES_SHADOW must be "true" or "false"')
       expect(text).toContain('USE_POSTGRES_SHADOW  = "ture"  INVALID:')
+      expect(report.gate.ok).toBe(false)
+      expect(text).toContain("Gate        BLOCKED: the mode variables are invalid: no mode is selected")
     })
   )
 
@@ -174,6 +195,10 @@ describe("omega-db status", () => {
           /PostgreSQL {2}127\.0\.0\.1:1\/bot \(--postgres\): unreachable: cannot connect to PostgreSQL: .*ECONNREFUSED/
         )
         expect(text).not.toContain("secret")
+        expect(report.gate).toMatchObject({ ok: false })
+        expect(report.gate.blockers).toEqual([
+          expect.stringMatching(/^PostgreSQL \(127\.0\.0\.1:1\/bot\) cannot be read: /)
+        ])
       })
   )
 

@@ -108,6 +108,9 @@ export const renderStatusText = (report: StatusReport): string => {
     ...rowsTable(report),
     ...outboxLines(report.outbox).map((line, i) => `${i === 0 ? label("Outbox") : indent}${line}`),
     `${label("Migration")}${report.migration.stage}`,
-    ...(report.migration.next === null ? [] : [`${label("Next")}${report.migration.next}`])
+    ...(report.migration.next === null ? [] : [`${label("Next")}${report.migration.next}`]),
+    ...(report.gate.ok
+      ? [`${label("Gate")}PASS: nothing blocks the current phase (run omega-db verify before a switch)`]
+      : report.gate.blockers.map((b, i) => `${i === 0 ? label("Gate") : indent}BLOCKED: ${b}`))
   ].join("\n")
 }

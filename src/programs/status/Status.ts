@@ -24,6 +24,7 @@ import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { describeCause, describeError } from "../verify/Describe.js"
 import { configMessage } from "./ConfigMessage.js"
 import { readDatabaseState } from "./DatabaseState.js"
+import { phaseGate } from "./PhaseGate.js"
 import { migrationStage } from "./MigrationStage.js"
 import { readModeStatus } from "./ModeStatus.js"
 import type {
@@ -214,7 +215,8 @@ export const status = (flags: StatusFlags): Effect.Effect<StatusReport> =>
         sqlite,
         postgres,
         outbox,
-        migration: migrationStage({ mode, sqlite, postgres, outbox })
+        migration: migrationStage({ mode, sqlite, postgres, outbox }),
+        gate: phaseGate({ mode, sqlite, postgres, outbox })
       }
     })
   )

@@ -6,6 +6,7 @@
 import type { Backend } from "../../runtime/domain/Errors.js"
 import type { TableName } from "../../runtime/domain/Tables.js"
 import type { SchemaForm } from "../data/SchemaForm.js"
+import type { PhaseGate } from "./PhaseGate.js"
 
 export interface VariableStatus {
   readonly name: string
@@ -131,4 +132,6 @@ export interface StatusReport {
   readonly postgres: PostgresStatus
   readonly outbox: OutboxStatus
   readonly migration: MigrationState
+  /** Whether the current phase's criteria hold (what status can read); `omega-db status` exits 1 when not. */
+  readonly gate: PhaseGate
 }
