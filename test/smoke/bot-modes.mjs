@@ -10,7 +10,9 @@ const portable = (value) => {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      k === "id" || k === "document_id" || k === "timestamp" || k.endsWith("_at") ? typeof v : portable(v)
+      k === "id" || k === "document_id" || k === "timestamp" || k.endsWith("_timestamp") || k.endsWith("_at")
+        ? typeof v
+        : portable(v)
     ])
   )
 }
