@@ -38,6 +38,10 @@ const offline: ReadonlyArray<readonly [label: string, fragment: string]> = [
   ["demo", `${path.sep}programs${path.sep}demo${path.sep}`],
   ["CLI", `${path.sep}programs${path.sep}cli${path.sep}`],
   ["generator", `${path.sep}testkit${path.sep}`],
+  [
+    "OpenTelemetry exporter (loaded only with OTEL_EXPORTER_OTLP_ENDPOINT)",
+    `${path.sep}@effect${path.sep}opentelemetry${path.sep}`
+  ],
   ["tsx/esbuild", `${path.sep}esbuild${path.sep}`]
 ]
 

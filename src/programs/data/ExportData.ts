@@ -18,7 +18,7 @@ import {
   fileNameOf,
   metadataFileName
 } from "./ExportFormat.js"
-import { makeDirectory, probeFolderOf } from "./OutputLocation.js"
+import { makeDirectory, probeFolderOf } from "../../runtime/files/OutputLocation.js"
 import { yieldToEventLoop } from "./PageReader.js"
 import { tableProgress } from "./Progress.js"
 import type { SchemaForm } from "./SchemaForm.js"

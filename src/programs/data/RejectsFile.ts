@@ -9,7 +9,7 @@ import * as path from "node:path"
 import type { Table } from "../../runtime/domain/Tables.js"
 import type { SqliteCell } from "./ConversionRules.js"
 import { causeMessage, OutputError } from "./DataErrors.js"
-import { makeDirectory, probeFolderOf } from "./OutputLocation.js"
+import { makeDirectory, probeFolderOf } from "../../runtime/files/OutputLocation.js"
 import { encodeRejectLine, type RejectKind as RecordKind, type RejectRecord } from "./RejectRecord.js"
 import type { SourceRow } from "./SqliteSource.js"
 

@@ -3,7 +3,7 @@ import { Data, Effect } from "effect"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { makeDirectory } from "../data/OutputLocation.js"
+import { makeDirectory } from "../../runtime/files/OutputLocation.js"
 
 export class WorkDirError extends Data.TaggedError("WorkDirError")<{ readonly message: string }> {}
 

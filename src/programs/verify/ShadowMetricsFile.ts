@@ -1,7 +1,7 @@
 /**
- * The shadow write counts verify judges the failure rate from. Only the running bot counts shadow writes, so the
- * operator hands verify a snapshot of them: a `ShadowHealthSnapshot` as the bot reports it (src/runtime/modes), or a plain
- * `{ "writes": n, "failures": m }`.
+ * The shadow write counts verify judges the failure rate from. Only the running bot counts shadow writes, so
+ * verify reads a snapshot of them: the file the bot writes itself (SHADOW_METRICS_FILE, src/runtime/telemetry),
+ * a `ShadowHealthSnapshot` saved by hand, or a plain `{ "writes": n, "failures": m }`.
  */
 import { Effect } from "effect"
 import * as fs from "node:fs"
@@ -41,6 +41,14 @@ export const parseShadowMetrics = (value: unknown, source: string): ShadowMetric
   return undefined
 }
 
+/** The write time a snapshot file records (`writtenAt`, ISO 8601), if any. */
+const writtenAtOf = (value: unknown): number | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const at = (value as Record<string, unknown>)["writtenAt"]
+  const millis = typeof at === "string" ? Date.parse(at) : Number.NaN
+  return Number.isFinite(millis) ? millis : undefined
+}
+
 export const readShadowMetrics = (file: string): Effect.Effect<ShadowMetricsSnapshot, VerifyError> =>
   Effect.try({
     try: () => JSON.parse(fs.readFileSync(file, "utf8")) as unknown,
@@ -58,6 +66,6 @@ export const readShadowMetrics = (file: string): Effect.Effect<ShadowMetricsSnap
               message: `${file} is not a shadow health snapshot (succeeded, journaled) nor { writes, failures }`
             })
           )
-        : Effect.succeed(metrics)
+        : Effect.succeed({ ...metrics, writtenAt: writtenAtOf(value) })
     })
   )

@@ -11,6 +11,8 @@ export interface ShadowMetricsSnapshot {
   readonly failures: number
   /** Where the figures came from, shown in the report. */
   readonly source: string
+  /** When the bot wrote them (a snapshot file says), in milliseconds since the epoch. */
+  readonly writtenAt?: number | undefined
 }
 
 export interface VerifyOptions {

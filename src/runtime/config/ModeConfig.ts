@@ -92,5 +92,6 @@ export const shadowOptions: Config.Config<ShadowOptions> = Config.all({
   leaseTtl: millis("SHADOW_LEASE_TTL_MS", d.leaseTtl, false),
   drainTimeout: millis("SHADOW_DRAIN_TIMEOUT_MS", d.drainTimeout),
   healthInterval: millis("SHADOW_HEALTH_INTERVAL_MS", d.healthInterval),
+  metricsInterval: millis("SHADOW_METRICS_INTERVAL_MS", d.metricsInterval),
   readWait: millis("SHADOW_READ_WAIT_MS", d.readWait)
 })

@@ -32,6 +32,11 @@ export interface ShadowOptions {
   readonly drainTimeout: Duration.Duration
   /** Interval of the structured shadow-health log line; zero turns the log off. */
   readonly healthInterval: Duration.Duration
+  /**
+   * How often the shadow's gauges (outbox depth, age of the oldest pending write, dead letters, failure rate) are
+   * refreshed for a metrics exporter; zero leaves them to the health line.
+   */
+  readonly metricsInterval: Duration.Duration
   /** How long a read from the shadow waits for earlier writes to reach it before the primary serves it. */
   readonly readWait: Duration.Duration
 }
@@ -46,5 +51,6 @@ export const defaultShadowOptions: ShadowOptions = {
   leaseTtl: Duration.seconds(10),
   drainTimeout: Duration.seconds(10),
   healthInterval: Duration.minutes(1),
+  metricsInterval: Duration.seconds(10),
   readWait: Duration.millis(250)
 }

@@ -9,7 +9,6 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import type { Client, Config as ClientConfig } from "@libsql/client"
 import { Cause, ConfigError, Effect, Exit, Redacted } from "effect"
-import { mkdirSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
@@ -20,6 +19,7 @@ import { announceLocation, type SqliteLocation } from "../config/SqliteLocation.
 import type { StoreError } from "../domain/Errors.js"
 import { disposeDatabase } from "../facade/defaultDatabase.js"
 import { DatabaseConfigError } from "../facade/Promised.js"
+import { makeDirectory } from "../files/OutputLocation.js"
 import { makePostgresDatabase } from "../layers/PostgresDatabase.js"
 import { makeSqliteDatabase } from "../layers/SqliteDatabase.js"
 
@@ -63,7 +63,7 @@ const open = (): Client => {
   }
   if (location.path === ":memory:") return createClient({ url: ":memory:" })
   const path = resolve(location.path)
-  mkdirSync(dirname(path), { recursive: true })
+  makeDirectory(dirname(path))
   // A file URL, so that a path with spaces, '?' or '#' names the file it says.
   const raw = createClient({ url: pathToFileURL(path).href })
   // libSQL waits for no lock by default; the services hold one while they write, so the bot's own writes

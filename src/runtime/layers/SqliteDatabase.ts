@@ -9,11 +9,11 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
-import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { type SqliteOptions, sqliteOptions } from "../config/DatabaseConfig.js"
 import { displayUrl, type TursoDatabase } from "../config/SqliteLocation.js"
 import { StoreError } from "../domain/Errors.js"
+import { makeDirectory } from "../files/OutputLocation.js"
 import { runSchemaMigrations } from "../schema/runSchemaMigrations.js"
 
 export interface SqliteDatabaseShape {
@@ -75,7 +75,7 @@ const openFile = (options: SqliteOptions) =>
   Effect.gen(function* () {
     if (options.filename !== ":memory:") {
       yield* Effect.try({
-        try: () => mkdirSync(dirname(options.filename), { recursive: true }),
+        try: () => makeDirectory(dirname(options.filename)),
         catch: openError(options.filename)
       })
     }

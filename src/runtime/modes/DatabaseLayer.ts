@@ -22,6 +22,8 @@ import * as SqliteDatabase from "../layers/SqliteDatabase.js"
 import { PostgresStoreLive, SqliteStoreLive } from "../layers/StoreLayers.js"
 import { StoreRouter, type StoreRouterShape } from "../services/StoreRouter.js"
 import { type DatabaseStore, PostgresStore, SqliteStore, type Store } from "../store/Store.js"
+import { HealthSnapshotFileFromEnv } from "../telemetry/HealthSnapshotFile.js"
+import { OtlpMetricsFromEnv } from "../telemetry/OtlpMetricsExport.js"
 import { consistentReadStore } from "./ConsistentReads.js"
 import * as ShadowConnection from "./ShadowConnection.js"
 import { shadowedRouter } from "./ShadowedRouter.js"
@@ -205,8 +207,9 @@ export const databaseLayer = (mode: Mode, settings: DatabaseSettings): Layer.Lay
 
 /**
  * The bot's database, configured from the environment (USE_POSTGRES_*, SQLITE_PATH, POSTGRES_URL /
- * DATABASE_PUBLIC_URL / DATABASE_URL, SHADOW_*, COMPARE_READS_*). Logs the chosen mode once; the PostgreSQL URL
- * is Redacted and never logged.
+ * DATABASE_PUBLIC_URL / DATABASE_URL, SHADOW_*, COMPARE_READS_*), with its health published where operators
+ * look: metrics to an OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT) and the health snapshot to a file
+ * (SHADOW_METRICS_FILE). Logs the chosen mode once; the PostgreSQL URL is Redacted and never logged.
  */
 export const DatabaseLive: Layer.Layer<Database, ConfigError.ConfigError | StoreError> = Layer.unwrapEffect(
   Effect.gen(function* () {
@@ -226,6 +229,10 @@ export const DatabaseLive: Layer.Layer<Database, ConfigError.ConfigError | Store
         ...(settings.postgres ? { postgresPoolSize: settings.postgres.poolSize } : {})
       })
     )
-    return databaseLayer(mode, settings)
+    // The exporter opens first and closes last, so it sends the figures of the database's shutdown too.
+    return HealthSnapshotFileFromEnv.pipe(
+      Layer.provideMerge(databaseLayer(mode, settings)),
+      Layer.provideMerge(OtlpMetricsFromEnv)
+    )
   })
 )

@@ -72,7 +72,20 @@ export interface ApplierDeps {
   readonly options: ShadowOptions
   readonly clock: Clock.Clock
   /** Called after each committed batch (metrics). */
-  readonly onBatch: (applied: number, deadLettered: ReadonlyArray<DeadLetter>, millis: number) => Effect.Effect<void>
+  readonly onBatch: (batch: AppliedBatch) => Effect.Effect<void>
+  /** Called when a shadow attempt is repeated after a failure (metrics). */
+  readonly onRetry: Effect.Effect<void>
+}
+
+/** What one committed batch did, for metrics. */
+export interface AppliedBatch {
+  /** Outbox entries the batch tried. */
+  readonly attempted: number
+  /** Of them, applied to the shadow. */
+  readonly applied: number
+  /** Of them, recorded as dead letters. */
+  readonly deadLettered: ReadonlyArray<DeadLetter>
+  readonly millis: number
 }
 
 /** Entries this process appended and still remembers; beyond this many it decodes instead (no unbounded memory). */
@@ -159,7 +172,10 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
           // Same seq, same payload: SQLite hands a rolled-back number out again, so the payload must match too.
           return k !== undefined && k.payload === entry.payload ? k.op : undefined
         },
-        onRetry: Effect.sync(() => void counts.retries++)
+        onRetry: Effect.zipRight(
+          Effect.sync(() => void counts.retries++),
+          deps.onRetry
+        )
       })
 
     const waitForWork = (timeout: Duration.Duration) =>
@@ -262,7 +278,12 @@ export const makeShadowApplier = (deps: ApplierDeps): Effect.Effect<ShadowApplie
           })
         )
       }
-      yield* deps.onBatch(outcome.applied, outcome.deadLettered, clock.unsafeCurrentTimeMillis() - started)
+      yield* deps.onBatch({
+        attempted: entries.length,
+        applied: outcome.applied,
+        deadLettered: outcome.deadLettered,
+        millis: clock.unsafeCurrentTimeMillis() - started
+      })
       yield* trim(false)
     })
 

@@ -12,6 +12,10 @@ export const shadowSubmitted = Metric.counter("shadow_writes_recorded", {
   description: "writes committed on the primary together with their outbox entry",
   incremental: true
 })
+export const shadowAttempted = Metric.counter("shadow_writes_attempted", {
+  description: "outbox entries the applier tried on the shadow (each ends applied or dead-lettered)",
+  incremental: true
+})
 export const shadowSucceeded = Metric.counter("shadow_writes_succeeded", {
   description: "outbox entries applied to the shadow database",
   incremental: true

@@ -65,7 +65,9 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, never,
 
     const counts = { submitted: 0, readsFromShadow: 0, readsFromPrimary: 0 }
     const submittedMetric = M.withBackend(M.shadowSubmitted, primary.backend)
+    const attemptedMetric = M.withBackend(M.shadowAttempted, target)
     const succeededMetric = M.withBackend(M.shadowSucceeded, target)
+    const retriesMetric = M.withBackend(M.shadowRetries, target)
     const deadMetric = M.withBackend(M.shadowDeadLettered, target)
     const depthMetric = M.withBackend(M.shadowOutboxDepth, target)
     const ageMetric = M.withBackend(M.shadowOldestPendingAge, target)
@@ -80,15 +82,17 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, never,
       lease,
       options,
       clock,
-      onBatch: (applied, dead, millis) =>
+      onBatch: (batch) =>
         Effect.all(
           [
-            Metric.incrementBy(succeededMetric, applied),
-            Metric.incrementBy(deadMetric, dead.length),
-            Metric.update(shadowLatency, millis)
+            Metric.incrementBy(attemptedMetric, batch.attempted),
+            Metric.incrementBy(succeededMetric, batch.applied),
+            Metric.incrementBy(deadMetric, batch.deadLettered.length),
+            Metric.update(shadowLatency, batch.millis)
           ],
           { discard: true }
-        )
+        ),
+      onRetry: Metric.increment(retriesMetric)
     })
 
     // ---- write ------------------------------------------------------------------------------------------------
@@ -263,29 +267,49 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, never,
         Effect.withLogSpan("dead letter replay")
       )
 
-    if (Duration.toMillis(options.healthInterval) > 0) {
-      let previous = current({ appliedSeq: null, headSeq: 0, outboxDepth: 0, oldestPendingAt: null })
-      const tick = Effect.gen(function* () {
-        const now = yield* snapshot
-        const line = healthLine(previous, now, options.healthInterval)
-        previous = now
-        yield* Metric.set(depthMetric, now.outboxDepth)
-        yield* Metric.set(ageMetric, now.oldestPendingAgeMs)
-        yield* Metric.set(deadLettersMetric, now.deadLetters)
-        yield* Metric.set(failureRateMetric, now.failureRate)
-        const lagging = now.oldestPendingAgeMs > Math.max(Duration.toMillis(options.healthInterval), 60_000)
-        const log =
-          now.deadLetters > 0 || !now.shadowConnected || now.circuitOpen || lagging ? Effect.logWarning : Effect.logInfo
-        yield* log("shadow health").pipe(Effect.annotateLogs(line))
-      })
-      // A fixed rate: a slow tick (a busy primary) does not push the next one back.
-      yield* forkShadow(
+    const publishGauges = (now: ShadowHealthSnapshot) =>
+      Effect.all(
+        [
+          Metric.set(depthMetric, now.outboxDepth),
+          Metric.set(ageMetric, now.oldestPendingAgeMs),
+          Metric.set(deadLettersMetric, now.deadLetters),
+          Metric.set(failureRateMetric, now.failureRate)
+        ],
+        { discard: true }
+      )
+
+    /** Runs `tick` at a fixed rate (a slow tick, a busy primary, does not push the next one back), first after one interval. */
+    const every = (interval: Duration.Duration, what: string, tick: Effect.Effect<void, StoreError>) =>
+      forkShadow(
         Effect.repeat(
-          tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning("shadow health check failed", cause))),
-          Schedule.fixed(options.healthInterval)
-        ).pipe(Effect.delay(options.healthInterval)),
+          tick.pipe(Effect.catchAllCause((cause) => Effect.logWarning(`${what} failed`, cause))),
+          Schedule.fixed(interval)
+        ).pipe(Effect.delay(interval)),
         scope
       )
+
+    if (Duration.toMillis(options.healthInterval) > 0) {
+      let previous = current({ appliedSeq: null, headSeq: 0, outboxDepth: 0, oldestPendingAt: null })
+      yield* every(
+        options.healthInterval,
+        "shadow health check",
+        Effect.gen(function* () {
+          const now = yield* snapshot
+          const line = healthLine(previous, now, options.healthInterval)
+          previous = now
+          yield* publishGauges(now)
+          const lagging = now.oldestPendingAgeMs > Math.max(Duration.toMillis(options.healthInterval), 60_000)
+          const log =
+            now.deadLetters > 0 || !now.shadowConnected || now.circuitOpen || lagging
+              ? Effect.logWarning
+              : Effect.logInfo
+          yield* log("shadow health").pipe(Effect.annotateLogs(line))
+        })
+      )
+    }
+    // The gauges a metrics exporter reads, fresher than the health line.
+    if (Duration.toMillis(options.metricsInterval) > 0) {
+      yield* every(options.metricsInterval, "shadow gauges refresh", Effect.flatMap(snapshot, publishGauges))
     }
 
     // ---- shutdown ---------------------------------------------------------------------------------------------
@@ -301,6 +325,8 @@ export const make = (deps: ShadowWriterDeps): Effect.Effect<ShadowWriter, never,
         yield* applier.stop
         yield* lease.release
         const after = current(yield* readLag)
+        // The figures a metrics exporter sends last, as they stand at shutdown.
+        yield* publishGauges(after)
         yield* Effect.logInfo("shadow applier stopped").pipe(
           Effect.annotateLogs({
             target,

@@ -34,6 +34,7 @@ export const testShadowOptions: ShadowOptions = {
   leaseTtl: Duration.seconds(2),
   drainTimeout: Duration.seconds(10),
   healthInterval: Duration.zero,
+  metricsInterval: Duration.zero,
   readWait: Duration.seconds(2)
 }
 

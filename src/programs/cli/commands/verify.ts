@@ -1,6 +1,6 @@
 /** `omega-db verify`: the migration guide's success criteria as a checklist; exits non-zero when a check fails. */
 import { Command, Options } from "@effect/cli"
-import { Effect, Layer, Option } from "effect"
+import { Config, Effect, Layer, Option } from "effect"
 import { renderVerifyText } from "../../verify/RenderVerifyReport.js"
 import { readShadowMetrics } from "../../verify/ShadowMetricsFile.js"
 import { verify } from "../../verify/Verify.js"
@@ -30,7 +30,11 @@ export const verifyOptions = {
     Options.optional
   ),
   shadowMetrics: Options.text("shadow-metrics").pipe(
-    Options.withDescription("the bot's shadow health snapshot (JSON), to check the shadow write failure rate"),
+    Options.withDescription(
+      "the bot's shadow health snapshot (JSON), to check the shadow write failure rate " +
+        "(default: the file the bot writes, SHADOW_METRICS_FILE, when set)"
+    ),
+    Options.withFallbackConfig(Config.string("SHADOW_METRICS_FILE")),
     Options.optional
   ),
   sampleKeys: wholeNumber("sample-keys", { min: 0 }).pipe(

@@ -115,13 +115,23 @@ export const failureRateCheck = (metrics: ShadowMetricsSnapshot | undefined, max
     return check("shadow-failure-rate", "skip", `not measured: no shadow writes counted in ${metrics.source}`)
   }
   const rate = metrics.failures / metrics.writes
+  const age = metrics.writtenAt === undefined ? "" : `, written ${formatAge(Date.now() - metrics.writtenAt)} ago`
   return check(
     "shadow-failure-rate",
     rate < maxFailureRate ? "pass" : "fail",
-    `${formatPercent(rate)} (${metrics.failures} failed of ${metrics.writes} shadow writes, from ${metrics.source}; target < ${formatPercent(maxFailureRate)})`,
+    `${formatPercent(rate)} (${metrics.failures} failed of ${metrics.writes} shadow writes, from ${metrics.source}${age}; target < ${formatPercent(maxFailureRate)})`,
     [],
     { ...metrics, rate }
   )
+}
+
+const formatAge = (millis: number) => {
+  const seconds = Math.max(0, Math.round(millis / 1000))
+  return seconds < 120
+    ? `${seconds} s`
+    : seconds < 7200
+      ? `${Math.round(seconds / 60)} min`
+      : `${Math.round(seconds / 3600)} h`
 }
 
 const formatPercent = (fraction: number) => `${(fraction * 100).toFixed(fraction < 0.1 ? 2 : 1)}%`

@@ -1,6 +1,7 @@
 /**
- * Where the programs write (the rejects file, the export directory, a database file `schema --create` makes):
- * folders made one level at a time, and a location tried before any database is touched.
+ * Where the package writes (the SQLite file's folder and the health snapshot in the bot; the rejects file, the
+ * export directory and a database file `schema --create` makes in the programs): folders made one level at a
+ * time, and a location tried before any database is touched.
  *
  * Not `fs.mkdirSync(dir, { recursive: true })`: when a missing folder cannot be made because its parent answers
  * ENOENT (anything under /proc), Node 20 retries the parent forever, synchronously, so the process spins with the
