@@ -81,6 +81,22 @@ describe("opening databases", () => {
     })
   )
 
+  it.effect("a SQLite path whose folder cannot be made is a StoreError at once, not a spinning process", () =>
+    Effect.gen(function* () {
+      // Node's recursive mkdir retries a parent under /proc for ever, synchronously; the layer makes one level at a time.
+      const error = yield* Effect.flip(
+        Layer.build(
+          SqliteDatabase.layer({ filename: "/proc/nonexistent/data/omega.db", busyTimeoutMs: 0, migrate: true })
+        ).pipe(Effect.scoped, Effect.timeout("10 seconds"))
+      )
+      expect(error._tag).toBe("StoreError")
+      if (error._tag === "StoreError") {
+        expect(error.operation).toBe("open")
+        expect(error.message).toContain("/proc/nonexistent")
+      }
+    })
+  )
+
   it.effect("the pool holds 20 connections unless configured otherwise; the URL stays redacted", () =>
     Effect.gen(function* () {
       const withUrl = ConfigProvider.fromMap(new Map([["DATABASE_URL", "postgres://u:secret@h/db"]]))
