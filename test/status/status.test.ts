@@ -143,6 +143,54 @@ describe("omega-db status", () => {
     })
   )
 
+  it.scoped("reads the failure rate from the bot's snapshot (SHADOW_METRICS_FILE) and blocks at 1% or more", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const sqlitePath = yield* upgradedSqlite(dir)
+      const pg = yield* tempPostgresUrl
+      yield* open(
+        PostgresDatabase.PostgresDatabase,
+        PostgresDatabase.layer({ url: Redacted.make(pg.url), poolSize: 1, connectTimeoutMs: 5000, migrate: true })
+      )
+      const file = join(dir, "shadow-health.json")
+      const env = {
+        USE_POSTGRES_SHADOW: "true",
+        SQLITE_PATH: sqlitePath,
+        DATABASE_URL: pg.url,
+        SHADOW_METRICS_FILE: file
+      }
+      // What the bot's snapshot holds, among the rest: applied and dead-lettered counts, and when it was written.
+      const snapshot = (succeeded: number, failed: number) =>
+        fs.writeFileSync(
+          file,
+          JSON.stringify({ enabled: true, succeeded, failed, journaled: failed, writtenAt: new Date().toISOString() })
+        )
+
+      snapshot(995, 5)
+      const healthy = yield* statusIn(env)
+      expect(healthy.shadowMetrics).toMatchObject({ state: "ok", file, writes: 1000, failures: 5 })
+      expect(healthy.gate).toEqual({ ok: true, blockers: [] })
+      expect(renderStatusText(healthy)).toMatch(
+        /Shadow {6}0\.50% failed \(5 of 1000\), per the bot's snapshot .*, written \d+ ms ago/
+      )
+
+      snapshot(980, 20)
+      const failing = yield* statusIn(env)
+      expect(failing.gate.blockers).toEqual([
+        `2.00% of shadow writes failed (20 of 1000, per ${file}): the guide asks for under 1%`
+      ])
+
+      fs.rmSync(file)
+      const missing = yield* statusIn(env)
+      expect(missing.shadowMetrics.state).toBe("unreadable")
+      expect(missing.gate.blockers).toEqual([
+        expect.stringMatching(
+          /^the bot's health snapshot \(SHADOW_METRICS_FILE\) cannot be read: cannot read shadow metrics .*ENOENT/
+        )
+      ])
+    })
+  )
+
   it.scoped("a flag value that is not true/false is reported with the variable, and no mode is claimed", () =>
     Effect.gen(function* () {
       const report = yield* statusIn({ USE_POSTGRES_SHADOW: "ture", SQLITE_PATH: "/nonexistent/omega.db" })

@@ -2,10 +2,11 @@
  * Whether the phase the environment selects holds its success criteria, as far as status can tell without running
  * verify: the mode is valid, every database the mode writes to is reachable and on the current schema, and in a
  * shadowed mode the shadow keeps up (no dead letter, no write waiting with nobody applying it, no write older than
- * `maxLagMs` still pending). `omega-db status` exits non-zero on any blocker, so a deploy can be gated on it.
+ * `maxLagMs` still pending) and, when the bot writes its snapshot (SHADOW_METRICS_FILE), its shadow write failure
+ * rate stays under the guide's 1%. `omega-db status` exits non-zero on any blocker, so a deploy can be gated on it.
  * Row-for-row equality and latency are verify's checks; run it before a switch.
  */
-import type { ModeStatus, OutboxStatus, PostgresStatus, SqliteStatus } from "./StatusReport.js"
+import type { ModeStatus, OutboxStatus, PostgresStatus, ShadowMetricsStatus, SqliteStatus } from "./StatusReport.js"
 
 export interface PhaseGate {
   /** True when nothing below blocks the current phase. */
@@ -62,16 +63,34 @@ const shadowBlockers = (outbox: OutboxStatus, maxLagMs: number): ReadonlyArray<s
       : [])
   ])
 
+/** The guide's success criterion for shadow writes: fewer than 1% fail. */
+export const maxFailureRate = 0.01
+
+const failureRateBlockers = (metrics: ShadowMetricsStatus | undefined): ReadonlyArray<string> => {
+  if (metrics === undefined || metrics.state === "not-configured") return []
+  if (metrics.state === "unreadable") {
+    return [`the bot's health snapshot (SHADOW_METRICS_FILE) cannot be read: ${metrics.problem}`]
+  }
+  const rate = metrics.writes === 0 ? 0 : metrics.failures / metrics.writes
+  return rate >= maxFailureRate
+    ? [
+        `${(rate * 100).toFixed(2)}% of shadow writes failed (${metrics.failures} of ${metrics.writes}, per ${metrics.file}): ` +
+          `the guide asks for under ${maxFailureRate * 100}%`
+      ]
+    : []
+}
+
 export const phaseGate = (
   parts: {
     readonly mode: ModeStatus
     readonly sqlite: SqliteStatus
     readonly postgres: PostgresStatus
     readonly outbox: OutboxStatus
+    readonly shadowMetrics?: ShadowMetricsStatus
   },
   maxLagMs: number = defaultMaxLagMs
 ): PhaseGate => {
-  const { mode, sqlite, postgres, outbox } = parts
+  const { mode, sqlite, postgres, outbox, shadowMetrics } = parts
   // Compared with `false`: a consumer's `strict: false` narrows a boolean discriminant only by comparison.
   if (mode.valid === false) return { ok: false, blockers: [`the mode variables are invalid: ${mode.problem}`] }
   const usesSqlite = mode.primary === "sqlite" || mode.shadow === "sqlite"
@@ -80,7 +99,8 @@ export const phaseGate = (
   const blockers = [
     ...(usesSqlite ? sqliteBlockers(sqlite, shadowed) : []),
     ...(usesPostgres ? postgresBlockers(postgres) : []),
-    ...(shadowed ? shadowBlockers(outbox, maxLagMs) : [])
+    ...(shadowed ? shadowBlockers(outbox, maxLagMs) : []),
+    ...(shadowed ? failureRateBlockers(shadowMetrics) : [])
   ]
   return { ok: blockers.length === 0, blockers }
 }

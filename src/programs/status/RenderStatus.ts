@@ -1,7 +1,14 @@
 /** The status report as an operator reads it: one labelled line per fact, rows side by side. */
 import { tables } from "../../runtime/domain/Tables.js"
 import { renderTable } from "../render/TextTable.js"
-import type { DatabaseState, OutboxStatus, PostgresStatus, SqliteStatus, StatusReport } from "./StatusReport.js"
+import type {
+  DatabaseState,
+  OutboxStatus,
+  PostgresStatus,
+  ShadowMetricsStatus,
+  SqliteStatus,
+  StatusReport
+} from "./StatusReport.js"
 
 const label = (name: string) => name.padEnd(12)
 const indent = " ".repeat(12)
@@ -43,6 +50,23 @@ const postgresLine = (postgres: PostgresStatus): string => {
       const db = postgres.database
       const schema = db.missingTables.length === tables.length ? "no tables yet (run omega-db schema)" : migrations(db)
       return `${postgres.target} (${postgres.source}): ${postgres.server}, ${schema}`
+    }
+  }
+}
+
+const shadowMetricsLine = (metrics: ShadowMetricsStatus): ReadonlyArray<string> => {
+  switch (metrics.state) {
+    case "not-configured":
+      return []
+    case "unreadable":
+      return [`${metrics.file}: cannot be read: ${metrics.problem}`]
+    case "ok": {
+      const rate =
+        metrics.writes === 0
+          ? "no shadow writes counted yet"
+          : `${((metrics.failures / metrics.writes) * 100).toFixed(2)}% failed (${metrics.failures} of ${metrics.writes})`
+      const written = metrics.ageMs === null ? "" : `, written ${age(metrics.ageMs)} ago`
+      return [`${rate}, per the bot's snapshot ${metrics.file}${written}`]
     }
   }
 }
@@ -107,6 +131,7 @@ export const renderStatusText = (report: StatusReport): string => {
     `${label("PostgreSQL")}${postgresLine(report.postgres)}`,
     ...rowsTable(report),
     ...outboxLines(report.outbox).map((line, i) => `${i === 0 ? label("Outbox") : indent}${line}`),
+    ...shadowMetricsLine(report.shadowMetrics).map((line) => `${label("Shadow")}${line}`),
     `${label("Migration")}${report.migration.stage}`,
     ...(report.migration.next === null ? [] : [`${label("Next")}${report.migration.next}`]),
     ...(report.gate.ok

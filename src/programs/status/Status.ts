@@ -22,6 +22,7 @@ import * as PostgresDatabase from "../../runtime/layers/PostgresDatabase.js"
 import { workingDirectoryDefault } from "../../runtime/config/SqliteLocation.js"
 import * as SqliteDatabase from "../../runtime/layers/SqliteDatabase.js"
 import { describeCause, describeError } from "../verify/Describe.js"
+import { readShadowMetrics } from "../verify/ShadowMetricsFile.js"
 import { configMessage } from "./ConfigMessage.js"
 import { readDatabaseState } from "./DatabaseState.js"
 import { phaseGate } from "./PhaseGate.js"
@@ -32,6 +33,7 @@ import type {
   OutboxStatus,
   PostgresStatus,
   ShadowDirection,
+  ShadowMetricsStatus,
   SqliteStatus,
   StatusReport
 } from "./StatusReport.js"
@@ -200,6 +202,28 @@ const outboxOf = (sqlite: SqliteStatus, postgres: PostgresStatus, now: number): 
   }
 }
 
+/** The snapshot the bot writes (SHADOW_METRICS_FILE), when the environment names one. */
+const shadowMetricsStatus: Effect.Effect<ShadowMetricsStatus> = Effect.gen(function* () {
+  const file = yield* Effect.orElseSucceed(Config.option(Config.string("SHADOW_METRICS_FILE")), () =>
+    Option.none<string>()
+  )
+  if (Option.isNone(file) || file.value.trim() === "") return { state: "not-configured" } as const
+  const path = file.value
+  const now = yield* Clock.currentTimeMillis
+  return yield* readShadowMetrics(path).pipe(
+    Effect.map((m): ShadowMetricsStatus => ({
+      state: "ok",
+      file: path,
+      writes: m.writes,
+      failures: m.failures,
+      ageMs: m.writtenAt === undefined ? null : Math.max(0, now - m.writtenAt)
+    })),
+    Effect.catchAll((error) =>
+      Effect.succeed<ShadowMetricsStatus>({ state: "unreadable", file: path, problem: error.message })
+    )
+  )
+})
+
 /** The status report, from the current configuration with `flags` in front. Never fails. */
 export const status = (flags: StatusFlags): Effect.Effect<StatusReport> =>
   withFlags(flags)(
@@ -209,14 +233,16 @@ export const status = (flags: StatusFlags): Effect.Effect<StatusReport> =>
         concurrency: 2
       })
       const outbox = outboxOf(sqlite, postgres, yield* Clock.currentTimeMillis)
+      const shadowMetrics = yield* shadowMetricsStatus
       return {
         mode,
         variables,
         sqlite,
         postgres,
         outbox,
+        shadowMetrics,
         migration: migrationStage({ mode, sqlite, postgres, outbox }),
-        gate: phaseGate({ mode, sqlite, postgres, outbox })
+        gate: phaseGate({ mode, sqlite, postgres, outbox, shadowMetrics })
       }
     })
   )

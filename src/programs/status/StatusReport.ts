@@ -118,6 +118,20 @@ export interface OutboxStatus {
   readonly directions: ReadonlyArray<ShadowDirection>
 }
 
+/** The bot's own shadow write counts, from the snapshot file it writes (SHADOW_METRICS_FILE). */
+export type ShadowMetricsStatus =
+  | { readonly state: "not-configured" }
+  | { readonly state: "unreadable"; readonly file: string; readonly problem: string }
+  | {
+      readonly state: "ok"
+      readonly file: string
+      /** Shadow writes resolved (applied or dead-lettered) by the applier since it started. */
+      readonly writes: number
+      readonly failures: number
+      /** How long ago the bot wrote the file; null when the file does not say. */
+      readonly ageMs: number | null
+    }
+
 export interface MigrationState {
   /** Where the migration stands, one line. */
   readonly stage: string
@@ -131,6 +145,7 @@ export interface StatusReport {
   readonly sqlite: SqliteStatus
   readonly postgres: PostgresStatus
   readonly outbox: OutboxStatus
+  readonly shadowMetrics: ShadowMetricsStatus
   readonly migration: MigrationState
   /** Whether the current phase's criteria hold (what status can read); `omega-db status` exits 1 when not. */
   readonly gate: PhaseGate
