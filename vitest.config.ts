@@ -7,6 +7,10 @@ export default defineConfig({
     globalSetup: ["test/support/buildOnce.ts"],
     // Quiet when tests pass: what a test logged is printed only when that test fails.
     silent: "passed-only",
+    // Most tests wait on PostgreSQL, child processes and timers rather than the CPU: two files at a time even on a
+    // machine of two cores (vitest's default there is one).
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000
   }
