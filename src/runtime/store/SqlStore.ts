@@ -6,7 +6,7 @@
  * client's connection. The shadow path keeps its queries out of callers' transactions (modes/ShadowIsolation).
  */
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
-import { Effect, Option } from "effect"
+import { Effect, Either, Option } from "effect"
 import type { ParseError } from "effect/ParseResult"
 import type { Columns } from "../domain/Column.js"
 import { defaultCollaboratorRole, Document, DocumentCollaborator, ownerRole } from "../domain/Document.js"
@@ -87,10 +87,19 @@ export const makeSqlStore = (backend: Backend) =>
       history: rowDecoder(userAnalysisHistoryTable.columns, UserAnalysisHistory, backend)
     }
 
-    const decodeAll = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Effect.Effect<A, ParseError>) =>
-      Effect.forEach(rows, decode)
+    /** Decodes in one synchronous pass (not an Effect per row: a timeline is up to 1,000 of them). */
+    const decodeAll = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Either.Either<A, ParseError>) =>
+      Effect.suspend((): Effect.Effect<ReadonlyArray<A>, ParseError> => {
+        const out = new Array<A>(rows.length)
+        for (let i = 0; i < rows.length; i++) {
+          const decoded = decode(rows[i]!)
+          if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+          out[i] = decoded.right
+        }
+        return Effect.succeed(out)
+      })
 
-    const decodeFirst = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Effect.Effect<A, ParseError>) =>
+    const decodeFirst = <A>(rows: ReadonlyArray<DbRow>, decode: (row: DbRow) => Either.Either<A, ParseError>) =>
       rows[0] === undefined ? Effect.succeed(Option.none<A>()) : Effect.asSome(decode(rows[0]))
 
     const encode = (columns: Columns, row: Readonly<Record<string, unknown>>) => encodeRow(columns, row, backend)
