@@ -50,9 +50,12 @@ export const healthSnapshotFileSettings: Config.Config<Option.Option<HealthSnaps
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
 
+let writes = 0
+
 const writeWhole = (file: string, content: HealthSnapshotFileContent) =>
   Effect.tryPromise(async () => {
-    const temporary = `${file}.${process.pid}.tmp`
+    // A name of its own per write: the last write at shutdown may overlap the periodic one.
+    const temporary = `${file}.${process.pid}.${++writes}.tmp`
     await fs.writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`)
     await fs.rename(temporary, file)
   })
