@@ -56,8 +56,13 @@ const writeWhole = (file: string, content: HealthSnapshotFileContent) =>
   Effect.tryPromise(async () => {
     // A name of its own per write: the last write at shutdown may overlap the periodic one.
     const temporary = `${file}.${process.pid}.${++writes}.tmp`
-    await fs.writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`)
-    await fs.rename(temporary, file)
+    try {
+      await fs.writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`)
+      await fs.rename(temporary, file)
+    } catch (error) {
+      await fs.rm(temporary, { force: true })
+      throw error
+    }
   })
 
 const exists = (file: string) =>
