@@ -447,8 +447,11 @@ const report = () => {
   for (const row of rows) console.log(line(row))
 
   console.log("\nTargets:")
-  const wallOf = (size: number, mode: string, prefix: string) =>
-    results.find((r) => r.size === size && r.mode === mode && r.contender.startsWith(prefix))?.wall ?? NaN
+  // NaN, "not measured", when every run of the contender failed (pgloader running out of heap at 10M, for one).
+  const wallOf = (size: number, mode: string, prefix: string) => {
+    const r = results.find((r) => r.size === size && r.mode === mode && r.contender.startsWith(prefix))
+    return r === undefined || r.failed >= r.runs ? NaN : r.wall
+  }
   const rssOf = (size: number, mode: string) =>
     results.find((r) => r.size === size && r.mode === mode && r.contender === "omega-db copy")?.rss ?? NaN
   const verdict = (ratio: number, ok: (r: number) => boolean) =>
