@@ -107,7 +107,7 @@ export const failureRateCheck = (metrics: ShadowMetricsSnapshot | undefined, max
     return check(
       "shadow-failure-rate",
       "skip",
-      "not measured: attempted/failed shadow writes are counted by the running bot; pass its metrics snapshot (--shadow-metrics) to check the rate",
+      "not measured: attempted/failed shadow writes are counted by the running bot; point verify at the health snapshot it writes (SHADOW_METRICS_FILE, or --shadow-metrics FILE) to check the rate",
       ["measured instead: pending shadow writes and dead letters (previous lines)"]
     )
   }
