@@ -4,19 +4,16 @@
  * snapshot. A folder that cannot be created stops the start, naming the variable.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Duration, Effect, Exit, Layer } from "effect"
+import { Cause, Duration, Effect, Exit, Layer } from "effect"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { failureRateCheck } from "../../src/programs/verify/checks/ShadowChecks.js"
 import { readShadowMetrics } from "../../src/programs/verify/ShadowMetricsFile.js"
-import { DatabaseLive } from "../../src/runtime/modes/DatabaseLayer.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import type { HealthSnapshotFileContent } from "../../src/runtime/telemetry/HealthSnapshotFile.js"
-import { tempDir, tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
-
-const botLayer = (env: Record<string, string>) =>
-  DatabaseLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))))
+import { tempDir, tempSqlite } from "../support/TestDatabases.js"
+import { botLayer, shadowPhaseLayer } from "./support/BotEnvironment.js"
 
 const readSnapshot = (file: string) => JSON.parse(readFileSync(file, "utf8")) as HealthSnapshotFileContent
 
@@ -25,13 +22,7 @@ describe("shadow health snapshot file", () => {
     Effect.gen(function* () {
       const dir = yield* tempDir
       const file = join(dir, "health", "shadow.json")
-      const sqlite = yield* tempSqlite()
-      const pg = yield* tempPostgresUrl
-      const layer = botLayer({
-        USE_POSTGRES_SHADOW: "true",
-        SQLITE_PATH: sqlite.filename,
-        POSTGRES_URL: pg.url,
-        SHADOW_HEALTH_INTERVAL_MS: "0",
+      const { layer } = yield* shadowPhaseLayer({
         SHADOW_METRICS_FILE: file,
         SHADOW_METRICS_FILE_INTERVAL_MS: "100"
       })
@@ -68,13 +59,7 @@ describe("shadow health snapshot file", () => {
     Effect.gen(function* () {
       const dir = yield* tempDir
       const file = join(dir, "snapshot.json")
-      const sqlite = yield* tempSqlite()
-      const pg = yield* tempPostgresUrl
-      const layer = botLayer({
-        USE_POSTGRES_SHADOW: "true",
-        SQLITE_PATH: sqlite.filename,
-        POSTGRES_URL: pg.url,
-        SHADOW_HEALTH_INTERVAL_MS: "0",
+      const { layer, postgresUrl } = yield* shadowPhaseLayer({
         SHADOW_RETRY_ATTEMPTS: "1",
         SHADOW_METRICS_FILE: file
       })
@@ -86,7 +71,7 @@ describe("shadow health snapshot file", () => {
         // A write PostgreSQL refuses for good and SQLite takes: the shape of every poison write.
         yield* Effect.promise(async () => {
           const { default: Pg } = await import("pg")
-          const client = new Pg.Client({ connectionString: pg.url })
+          const client = new Pg.Client({ connectionString: postgresUrl })
           await client.connect()
           await client.query("ALTER TABLE messages ADD CONSTRAINT refuse_bad CHECK (message_content <> 'refused')")
           await client.end()

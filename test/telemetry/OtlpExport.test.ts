@@ -4,12 +4,11 @@
  * (a real HTTP server, the real exporter). A collector that is down or a bad setting never costs a write.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Duration, Effect, Exit, Layer } from "effect"
-import { DatabaseLive } from "../../src/runtime/modes/DatabaseLayer.js"
+import { Cause, Duration, Effect, Exit, Layer } from "effect"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { UserProfileService } from "../../src/runtime/services/UserProfileService.js"
-import { tempPostgresUrl, tempSqlite } from "../support/TestDatabases.js"
+import { shadowPhaseLayer } from "./support/BotEnvironment.js"
 import {
   type OtlpJsonExport,
   otlpReceiver,
@@ -18,24 +17,12 @@ import {
   resourceAttributes
 } from "./support/OtlpReceiver.js"
 
-/** The environment of a bot in phase 2 (SQLite primary, PostgreSQL shadow) with `extra` on top. */
+/** Phase 4 with the gauges and the exporter at short intervals, and `extra` on top. */
 const shadowPhase = (extra: Record<string, string>) =>
-  Effect.gen(function* () {
-    const sqlite = yield* tempSqlite()
-    const pg = yield* tempPostgresUrl
-    const env = {
-      USE_POSTGRES_SHADOW: "true",
-      SQLITE_PATH: sqlite.filename,
-      POSTGRES_URL: pg.url,
-      SHADOW_HEALTH_INTERVAL_MS: "0",
-      SHADOW_METRICS_INTERVAL_MS: "100",
-      OTEL_METRIC_EXPORT_INTERVAL: "200",
-      ...extra
-    }
-    return DatabaseLive.pipe(
-      Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
-    )
-  })
+  Effect.map(
+    shadowPhaseLayer({ SHADOW_METRICS_INTERVAL_MS: "100", OTEL_METRIC_EXPORT_INTERVAL: "200", ...extra }),
+    ({ layer }) => layer
+  )
 
 /** Human messages and profile increments through the services, then waits until the shadow holds them. */
 const someWrites = (count: number) =>

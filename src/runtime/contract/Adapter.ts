@@ -85,7 +85,7 @@ export const DB_CONFIG: DbConfig = {
   }
 }
 
-// console.log(DB_CONFIG) shows the values, as the original's plain object did, not three [Getter]s. Not enumerable:
+// Printing DB_CONFIG (console.log in the bot) shows the values, as the original's plain object did, not three [Getter]s. Not enumerable:
 // the object's keys stay the three flags.
 Object.defineProperty(DB_CONFIG, Symbol.for("nodejs.util.inspect.custom"), { value: () => ({ ...DB_CONFIG }) })
 
