@@ -85,8 +85,8 @@ export const DB_CONFIG: DbConfig = {
   }
 }
 
-// Printing DB_CONFIG (console.log in the bot) shows the values, as the original's plain object did, not three [Getter]s. Not enumerable:
-// the object's keys stay the three flags.
+// Printing DB_CONFIG (the bot logs it) shows the values, as the original's plain object did, not three [Getter]s.
+// Not enumerable: the object's keys stay the three flags.
 Object.defineProperty(DB_CONFIG, Symbol.for("nodejs.util.inspect.custom"), { value: () => ({ ...DB_CONFIG }) })
 
 /** §5.2 `messageService`. */
