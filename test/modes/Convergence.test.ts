@@ -8,6 +8,7 @@ import * as Modes from "../../src/runtime/config/Mode.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { MessageAnalyzer } from "../../src/runtime/services/MessageAnalyzer.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
+import { QueryService } from "../../src/runtime/services/QueryService.js"
 import { dumpTables, freshDatabases, mixedWorkload, modeOver, rowCounts } from "./support/ModeFixtures.js"
 
 describe("shadow modes converge", () => {
@@ -101,6 +102,39 @@ describe("shadow modes converge", () => {
       const postgres = yield* Effect.provide(dumpTables("postgres"), ctx)
       expect(sqlite["messages"]).toHaveLength(20)
       expect(sqlite).toEqual(postgres)
+    })
+  )
+
+  it.scopedLive("batched inserts carry awkward values unchanged: quotes, braces, backslashes, unicode, fractions", () =>
+    Effect.gen(function* () {
+      const dbs = yield* freshDatabases
+      const ctx = yield* Layer.build(modeOver(dbs.layer, Modes.sqliteShadowedToPostgres))
+      const messages = yield* Effect.provide(MessageService, ctx)
+      const queries = yield* Effect.provide(QueryService, ctx)
+      const awkward = ['say "hi", {ok}', 'back\\slash \\" end', "naïve café 日本 🚀", "line\nbreak\ttab", "NULL", ""]
+      for (const [i, text] of awkward.entries()) {
+        yield* messages.saveHumanMessage({
+          userId: `u${i}`,
+          username: text === "" ? "empty" : text,
+          content: text === "" ? "blank" : text,
+          metadata: { text, list: [text, null, 1.5, { nested: text }], n: -0.25 }
+        })
+        yield* messages.saveToolExecution({ toolName: "t", toolArgs: [text, { "k,}": text }], toolResult: text })
+        yield* queries.saveQuery({
+          userId: `u${i}`,
+          username: text,
+          queryText: text === "" ? "q" : text,
+          queryResult: JSON.stringify([{ value: text }]),
+          executionTimeMs: 12,
+          resultCount: i
+        })
+      }
+      const health = yield* Effect.provide(ShadowHealth, ctx)
+      expect(yield* health.flush(Duration.seconds(30))).toBe(true)
+      const sqlite = yield* Effect.provide(dumpTables("sqlite"), ctx)
+      expect(sqlite["messages"]).toHaveLength(awkward.length * 2)
+      expect(sqlite["queries"]).toHaveLength(awkward.length)
+      expect(yield* Effect.provide(dumpTables("postgres"), ctx)).toEqual(sqlite)
     })
   )
 })

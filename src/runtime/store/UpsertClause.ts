@@ -6,11 +6,13 @@
 import type { SqlClient, Statement } from "@effect/sql"
 
 /** `ON CONFLICT (id) DO UPDATE SET` each of `columns` but `id` (`DO NOTHING` when there is no other column). */
-export const upsertOnId = (sql: SqlClient.SqlClient, columns: ReadonlyArray<string>): Statement.Fragment => {
+export const upsertOnIdText = (columns: ReadonlyArray<string>): string => {
   const assignments = columns.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`)
-  return sql.literal(
-    assignments.length === 0
-      ? "ON CONFLICT (id) DO NOTHING"
-      : `ON CONFLICT (id) DO UPDATE SET ${assignments.join(", ")}`
-  )
+  return assignments.length === 0
+    ? "ON CONFLICT (id) DO NOTHING"
+    : `ON CONFLICT (id) DO UPDATE SET ${assignments.join(", ")}`
 }
+
+/** `upsertOnIdText` as a fragment of a statement. */
+export const upsertOnId = (sql: SqlClient.SqlClient, columns: ReadonlyArray<string>): Statement.Fragment =>
+  sql.literal(upsertOnIdText(columns))
