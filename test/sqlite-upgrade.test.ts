@@ -93,7 +93,9 @@ describe("upgrading a legacy SQLite database", () => {
         const columns = (
           db.prepare("SELECT name FROM pragma_table_info('user_profiles')").all() as Array<{ name: string }>
         ).map((c) => c.name)
-        const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
+        const triggers = db
+          .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'messages_fts_%'")
+          .all() as Array<{
           sql: string
         }>
         db.close()
@@ -144,7 +146,7 @@ describe("upgrading a legacy SQLite database", () => {
       })
       const first = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))
       const second = yield* migrationsRan.pipe(Effect.provide(SqliteDatabase.layer(options(path))))
-      expect(first.map((r) => r.migration_id)).toEqual([1, 2, 3, 4, 5, 6])
+      expect(first.map((r) => r.migration_id)).toEqual([1, 2, 3, 4, 5, 6, 7])
       expect(second).toEqual(first)
     })
   )

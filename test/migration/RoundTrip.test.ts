@@ -172,6 +172,26 @@ describe("data migration round trip", () => {
         expect(fromSqlite.messages.every((m) => m !== null)).toBe(true)
         expect(fromPostgres).toEqual(fromSqlite)
 
+        // The tallies the loads left (statement triggers over each COPY, streams at once) are SQLite's, which its
+        // upgrade filled from the rows.
+        const talliesQuery = "SELECT dimension, key, n FROM row_tallies WHERE n <> 0 ORDER BY dimension, key"
+        const sqliteTallies = yield* withSqlite(legacy.path, (db) =>
+          (db.prepare(talliesQuery).all() as Array<{ dimension: string; key: string; n: number }>).map((r) => ({
+            ...r,
+            n: Number(r.n)
+          }))
+        )
+        expect(sqliteTallies.length).toBeGreaterThan(10)
+        for (const loaded of [imported, copied, copiedInStreams]) {
+          const pgTallies = yield* withClient(loaded.plainUrl, async (client) =>
+            (await client.query<{ dimension: string; key: string; n: string }>(talliesQuery)).rows.map((r) => ({
+              ...r,
+              n: Number(r.n)
+            }))
+          )
+          expect(pgTallies).toEqual(sqliteTallies)
+        }
+
         const edge = fromPostgres.messages.find((m) => m?.id === "edge-msg-1")!
         expect(edge.message_content).toBe("tab\there\nnew line\r\nback\\slash 日本語 🎉 ''")
         expect(edge.tool_args).toBe("just a string")

@@ -138,7 +138,7 @@ describe("verify", () => {
       yield* rawSql("postgres", "ALTER TABLE user_profiles DROP COLUMN zodiac_sign")
       const schema = checkOf(yield* verify(testOptions), "schema")
       expect(schema.status).toBe("fail")
-      expect(schema.figure).toContain("migrations 6/6 (sqlite), 8/9 (postgres)")
+      expect(schema.figure).toContain("migrations 7/7 (sqlite), 9/10 (postgres)")
       expect(schema.details).toEqual([
         "postgres: user_profiles lacks column(s) zodiac_sign",
         "postgres: migration 2_shadow_journal is pending"

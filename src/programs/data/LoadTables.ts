@@ -12,6 +12,7 @@ import * as os from "node:os"
 import { PostgresDatabase } from "../../runtime/layers/PostgresDatabase.js"
 import type { Table, TableName } from "../../runtime/domain/Tables.js"
 import { analyzeTable } from "./AnalyzeTable.js"
+import { recountTallies } from "./RecountTallies.js"
 import { causeMessage, LoadError } from "./DataErrors.js"
 import { deferIndexes, prepareDeferral, rebuildIndexes } from "./DeferredIndexes.js"
 import { emptyCounts, type TableCounts, type TableLoadSummary } from "./LoadSummary.js"
@@ -265,6 +266,7 @@ export const loadTables = <E>(sources: ReadonlyArray<TableSource<E>>, settings: 
             yield* Deferred.succeed(done.get(source.table.name)!, undefined)
             const started = performance.now()
             yield* Effect.logDebug("table loaded").pipe(Effect.annotateLogs({ ...summary }))
+            yield* recountTallies(source.table.name)
             const built = yield* rebuildIndexes(source.table.name, indexJobs)
             yield* Effect.logDebug("indexes built").pipe(
               Effect.annotateLogs({ table: source.table.name, indexes: built.join(", ") }),

@@ -62,18 +62,40 @@ export const pgSessions = (table: string, count: number) =>
 /** One session for the scope. */
 export const pgSession = (table: string) => Effect.map(pgSessions(table, 1), (sessions) => sessions[0]!)
 
+/**
+ * A session writes without the tally triggers (PostgreSQL migration 10): the loader recounts a table's tallies once
+ * its rows are in (RecountTallies.ts). Session state, so it ends with the connection, and is reset before the
+ * connection goes back to the pool.
+ */
+const skipTallies = "SET omega.skip_tallies = 'on'"
+
 const openSession = (pool: Pg.Pool, table: string) =>
   Effect.gen(function* () {
     const client = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => pool.connect(),
+        try: async () => {
+          const client = await pool.connect()
+          try {
+            await client.query(skipTallies)
+          } catch (cause) {
+            client.release(true)
+            throw cause
+          }
+          return client
+        },
         catch: (cause) =>
           new LoadError({ table, message: `cannot get a PostgreSQL connection: ${causeMessage(cause)}`, cause })
       }).pipe(Effect.tap((client) => Effect.sync(() => client.on("error", ignore)))),
       (client, exit) =>
-        Effect.sync(() => {
+        Effect.promise(async () => {
+          let destroy = Exit.isFailure(exit)
+          if (!destroy)
+            destroy = await client.query("RESET omega.skip_tallies").then(
+              () => false,
+              () => true
+            )
           client.off("error", ignore)
-          client.release(Exit.isFailure(exit) ? true : undefined)
+          client.release(destroy ? true : undefined)
         })
     )
     const query = <R extends Pg.QueryResultRow>(text: string, values?: ReadonlyArray<unknown>) =>

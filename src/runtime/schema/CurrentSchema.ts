@@ -63,3 +63,30 @@ export const replicationTables: ReadonlyArray<string> = [
   "shadow_applied",
   "shadow_dead_letters"
 ]
+
+/** What PostgreSQL migration 10 tallies of each table: (dimension, key) as expressions over one of its rows `r`. */
+const talliedDimensions = {
+  messages: [
+    ["'messages.channel_id'", "r.channel_id"],
+    ["'messages.user_id'", "r.user_id"],
+    ["'messages.user_id.' || coalesce(r.sender_type, '')", "r.user_id"]
+  ],
+  queries: [["'queries.user_id'", "r.user_id"]]
+} as const
+
+/** The tables whose rows are tallied (`row_tallies`). */
+export const talliedTables: ReadonlyArray<string> = Object.keys(talliedDimensions)
+
+/**
+ * Counts the tallies of `table` again from its rows, as migration 10's triggers would have kept them: to run in
+ * one transaction, which holds off other writers for the count (a write before it is counted, one after it adds
+ * itself through the triggers). One scan of the table (a 1M-message table: about a second).
+ */
+export const pgRecountTallies = (table: keyof typeof talliedDimensions): ReadonlyArray<string> => [
+  `LOCK TABLE ${table} IN SHARE MODE`,
+  `DELETE FROM row_tallies WHERE dimension LIKE '${table}.%'`,
+  `INSERT INTO row_tallies (dimension, key, n)
+   SELECT t.dimension, t.key, count(*) FROM ${table} AS r
+   CROSS JOIN LATERAL (VALUES ${talliedDimensions[table].map(([d, k]) => `(${d}, ${k})`).join(", ")}) AS t(dimension, key)
+   WHERE t.key IS NOT NULL GROUP BY t.dimension, t.key`
+]

@@ -13,6 +13,7 @@ import { shadowOutbox } from "./postgres/0006_shadow_outbox.js"
 import { storedSearchVector } from "./postgres/0007_stored_search_vector.js"
 import { readIndexes } from "./postgres/0008_read_indexes.js"
 import { filterBitmaps } from "./postgres/0009_filter_bitmaps.js"
+import { rowTallies } from "./postgres/0010_row_tallies.js"
 
 export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "1_initial_schema": initialSchema,
@@ -23,5 +24,6 @@ export const postgresMigrations: Readonly<Record<string, FrozenMigration>> = {
   "6_shadow_outbox": shadowOutbox,
   "7_stored_search_vector": storedSearchVector,
   "8_read_indexes": readIndexes,
-  "9_filter_bitmaps": filterBitmaps
+  "9_filter_bitmaps": filterBitmaps,
+  "10_row_tallies": rowTallies
 }

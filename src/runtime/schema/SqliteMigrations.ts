@@ -11,6 +11,7 @@ import { shadowJournalReplayOrder } from "./sqlite/0003_shadow_journal_replay_or
 import { searchTokenizer } from "./sqlite/0004_search_tokenizer.js"
 import { shadowOutbox } from "./sqlite/0005_shadow_outbox.js"
 import { readIndexes } from "./sqlite/0006_read_indexes.js"
+import { rowTallies } from "./sqlite/0007_row_tallies.js"
 
 export const sqliteMigrations: Readonly<Record<string, FrozenMigration>> = {
   "1_legacy_baseline": legacyBaseline,
@@ -18,7 +19,8 @@ export const sqliteMigrations: Readonly<Record<string, FrozenMigration>> = {
   "3_shadow_journal_replay_order": shadowJournalReplayOrder,
   "4_search_tokenizer": searchTokenizer,
   "5_shadow_outbox": shadowOutbox,
-  "6_read_indexes": readIndexes
+  "6_read_indexes": readIndexes,
+  "7_row_tallies": rowTallies
 }
 
 /**

@@ -38,6 +38,7 @@ import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
 import { planSqliteSearch, searchCondition, type SqliteSearchForm } from "./SqliteSearchPlan.js"
 import type { ApplyOptions, DatabaseStore, DocumentFilter, NeedingAnalysisOptions } from "./Store.js"
 import { storeReplication } from "./StoreReplication.js"
+import { messageTally, queryTally, type Tally } from "./Tallies.js"
 import { upsertOnId } from "./UpsertClause.js"
 
 /**
@@ -320,8 +321,22 @@ export const makeSqlStore = (backend: Backend) =>
         storeError(operation)
       )
 
-    const countMessages = (filter: MessageCountFilter) =>
-      count(sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`, "getMessageCount")
+    /** A count kept by the tally triggers: one row, absent while there is nothing to count. */
+    const tallied = (tally: Tally, operation: string) =>
+      count(
+        sql`SELECT n AS count FROM row_tallies WHERE dimension = ${tally.dimension} AND key = ${tally.key}`,
+        operation
+      )
+
+    const countMessages = (filter: MessageCountFilter) => {
+      const tally = messageTally(filter)
+      return tally !== undefined
+        ? tallied(tally, "getMessageCount")
+        : count(
+            sql`SELECT COUNT(*) AS count FROM messages WHERE ${sql.and(messageConditions(filter))}`,
+            "getMessageCount"
+          )
+    }
 
     const getQueryById = (id: string) =>
       sql<DbRow>`SELECT * FROM queries WHERE id = ${id}`.pipe(
@@ -342,10 +357,9 @@ export const makeSqlStore = (backend: Backend) =>
       )
 
     const countQueries = (userId?: string) =>
-      count(
-        sql`SELECT COUNT(*) AS count FROM queries WHERE ${sql.and(userId === undefined ? wholeTable : [sql`user_id = ${userId}`])}`,
-        "getQueryCount"
-      )
+      userId !== undefined
+        ? tallied(queryTally(userId), "getQueryCount")
+        : count(sql`SELECT COUNT(*) AS count FROM queries WHERE ${sql.and(wholeTable)}`, "getQueryCount")
 
     const getDocument = (id: string) =>
       sql<DbRow>`SELECT * FROM documents WHERE id = ${id}`.pipe(

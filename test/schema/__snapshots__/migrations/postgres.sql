@@ -342,3 +342,126 @@ DROP INDEX IF EXISTS idx_analysis_history_user_id;
 -- postgres 9_filter_bitmaps
 CREATE INDEX IF NOT EXISTS idx_messages_user_id ON messages(user_id);
 CREATE INDEX IF NOT EXISTS idx_messages_channel_id ON messages(channel_id);
+
+-- postgres 10_row_tallies
+CREATE TABLE IF NOT EXISTS row_tallies (
+  dimension TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (dimension, key)
+);
+CREATE OR REPLACE FUNCTION messages_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'messages.channel_id' AS dimension, channel_id AS key, 1 AS n FROM tally_new WHERE channel_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id', user_id, 1 FROM tally_new WHERE user_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, 1 FROM tally_new
+     WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION messages_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'messages.channel_id' AS dimension, channel_id AS key, -1 AS n FROM tally_old WHERE channel_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id', user_id, -1 FROM tally_old WHERE user_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, -1 FROM tally_old
+     WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION messages_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'messages.channel_id' AS dimension, channel_id AS key, 1 AS n FROM tally_new WHERE channel_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id', user_id, 1 FROM tally_new WHERE user_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, 1 FROM tally_new
+     WHERE user_id IS NOT NULL UNION ALL SELECT 'messages.channel_id' AS dimension, channel_id AS key, -1 AS n FROM tally_old WHERE channel_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id', user_id, -1 FROM tally_old WHERE user_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, -1 FROM tally_old
+     WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION messages_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM row_tallies WHERE dimension LIKE 'messages.%';
+  RETURN NULL;
+END$$;
+DROP TRIGGER IF EXISTS messages_tally_insert ON messages;
+CREATE TRIGGER messages_tally_insert AFTER INSERT ON messages REFERENCING NEW TABLE AS tally_new
+   FOR EACH STATEMENT EXECUTE FUNCTION messages_tally_insert();
+DROP TRIGGER IF EXISTS messages_tally_delete ON messages;
+CREATE TRIGGER messages_tally_delete AFTER DELETE ON messages REFERENCING OLD TABLE AS tally_old
+   FOR EACH STATEMENT EXECUTE FUNCTION messages_tally_delete();
+DROP TRIGGER IF EXISTS messages_tally_update ON messages;
+CREATE TRIGGER messages_tally_update AFTER UPDATE ON messages
+   REFERENCING NEW TABLE AS tally_new OLD TABLE AS tally_old
+   FOR EACH STATEMENT EXECUTE FUNCTION messages_tally_update();
+DROP TRIGGER IF EXISTS messages_tally_truncate ON messages;
+CREATE TRIGGER messages_tally_truncate AFTER TRUNCATE ON messages
+   FOR EACH STATEMENT EXECUTE FUNCTION messages_tally_truncate();
+DELETE FROM row_tallies WHERE dimension LIKE 'messages.%';
+INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'messages.channel_id' AS dimension, channel_id AS key, 1 AS n FROM messages WHERE channel_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id', user_id, 1 FROM messages WHERE user_id IS NOT NULL
+   UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, 1 FROM messages
+     WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+CREATE OR REPLACE FUNCTION queries_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'queries.user_id' AS dimension, user_id AS key, 1 AS n FROM tally_new WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION queries_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'queries.user_id' AS dimension, user_id AS key, -1 AS n FROM tally_old WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION queries_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('omega.skip_tallies', true) = 'on' THEN RETURN NULL; END IF;
+  INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'queries.user_id' AS dimension, user_id AS key, 1 AS n FROM tally_new WHERE user_id IS NOT NULL UNION ALL SELECT 'queries.user_id' AS dimension, user_id AS key, -1 AS n FROM tally_old WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;
+  RETURN NULL;
+END$$;
+CREATE OR REPLACE FUNCTION queries_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM row_tallies WHERE dimension LIKE 'queries.%';
+  RETURN NULL;
+END$$;
+DROP TRIGGER IF EXISTS queries_tally_insert ON queries;
+CREATE TRIGGER queries_tally_insert AFTER INSERT ON queries REFERENCING NEW TABLE AS tally_new
+   FOR EACH STATEMENT EXECUTE FUNCTION queries_tally_insert();
+DROP TRIGGER IF EXISTS queries_tally_delete ON queries;
+CREATE TRIGGER queries_tally_delete AFTER DELETE ON queries REFERENCING OLD TABLE AS tally_old
+   FOR EACH STATEMENT EXECUTE FUNCTION queries_tally_delete();
+DROP TRIGGER IF EXISTS queries_tally_update ON queries;
+CREATE TRIGGER queries_tally_update AFTER UPDATE ON queries
+   REFERENCING NEW TABLE AS tally_new OLD TABLE AS tally_old
+   FOR EACH STATEMENT EXECUTE FUNCTION queries_tally_update();
+DROP TRIGGER IF EXISTS queries_tally_truncate ON queries;
+CREATE TRIGGER queries_tally_truncate AFTER TRUNCATE ON queries
+   FOR EACH STATEMENT EXECUTE FUNCTION queries_tally_truncate();
+DELETE FROM row_tallies WHERE dimension LIKE 'queries.%';
+INSERT INTO row_tallies (dimension, key, n)
+   SELECT dimension, key, sum(n) FROM (SELECT 'queries.user_id' AS dimension, user_id AS key, 1 AS n FROM queries WHERE user_id IS NOT NULL) AS delta GROUP BY dimension, key HAVING sum(n) <> 0
+   ORDER BY dimension, key
+   ON CONFLICT (dimension, key) DO UPDATE SET n = row_tallies.n + excluded.n;

@@ -434,3 +434,65 @@ CREATE INDEX IF NOT EXISTS idx_user_profiles_last_interaction ON user_profiles (
 CREATE INDEX IF NOT EXISTS idx_user_profiles_needing_analysis ON user_profiles (last_interaction_at DESC, created_at DESC, id DESC) WHERE last_analyzed_at IS NULL OR last_analyzed_at < last_interaction_at;
 CREATE INDEX IF NOT EXISTS idx_analysis_history_user_time ON user_analysis_history (user_id, analysis_timestamp DESC, id DESC);
 DROP INDEX IF EXISTS idx_analysis_history_user_id;
+
+-- sqlite 7_row_tallies
+CREATE TABLE IF NOT EXISTS row_tallies (
+  dimension TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (dimension, key)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS messages_tally_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.channel_id', NEW.channel_id, 1 WHERE NEW.channel_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id', NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id.' || coalesce(NEW.sender_type, ''), NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS messages_tally_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.channel_id', OLD.channel_id, -1 WHERE OLD.channel_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id', OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id.' || coalesce(OLD.sender_type, ''), OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS messages_tally_update AFTER UPDATE OF user_id, channel_id, sender_type ON messages BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.channel_id', OLD.channel_id, -1 WHERE OLD.channel_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id', OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id.' || coalesce(OLD.sender_type, ''), OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.channel_id', NEW.channel_id, 1 WHERE NEW.channel_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id', NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'messages.user_id.' || coalesce(NEW.sender_type, ''), NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+DELETE FROM row_tallies WHERE dimension LIKE 'messages.%';
+INSERT INTO row_tallies (dimension, key, n)
+  SELECT dimension, key, sum(n) FROM (
+    SELECT 'messages.channel_id' AS dimension, channel_id AS key, 1 AS n FROM messages WHERE channel_id IS NOT NULL
+    UNION ALL SELECT 'messages.user_id', user_id, 1 FROM messages WHERE user_id IS NOT NULL
+    UNION ALL SELECT 'messages.user_id.' || coalesce(sender_type, ''), user_id, 1 FROM messages WHERE user_id IS NOT NULL
+  ) GROUP BY dimension, key;
+CREATE TRIGGER IF NOT EXISTS queries_tally_insert AFTER INSERT ON queries BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'queries.user_id', NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS queries_tally_delete AFTER DELETE ON queries BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'queries.user_id', OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS queries_tally_update AFTER UPDATE OF user_id ON queries BEGIN
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'queries.user_id', OLD.user_id, -1 WHERE OLD.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO row_tallies (dimension, key, n) SELECT 'queries.user_id', NEW.user_id, 1 WHERE NEW.user_id IS NOT NULL
+    ON CONFLICT (dimension, key) DO UPDATE SET n = n + excluded.n;
+END;
+DELETE FROM row_tallies WHERE dimension LIKE 'queries.%';
+INSERT INTO row_tallies (dimension, key, n)
+  SELECT 'queries.user_id', user_id, count(*) FROM queries WHERE user_id IS NOT NULL GROUP BY user_id;
