@@ -37,7 +37,8 @@ describe("verify", () => {
         "full-text-search": "pass",
         jsonb: "pass",
         "foreign-keys": "pass",
-        "query-plans": "pass"
+        "query-plans": "pass",
+        tallies: "pass"
       })
       expect(report.ok).toBe(true)
       expect(checkOf(report, "content").figure).toContain("19 keys compared: 0 missing on postgres")

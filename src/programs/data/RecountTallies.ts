@@ -5,18 +5,18 @@
  * counted twice. A failure fails the load: a count served from a stale tally would be wrong.
  */
 import { Effect } from "effect"
-import { pgRecountTallies, talliedTables } from "../../runtime/schema/CurrentSchema.js"
+import { isTalliedTable, recountTallies as recountStatements } from "../../runtime/schema/CurrentSchema.js"
 import { LoadError } from "./DataErrors.js"
 import { pgSession } from "./PgSession.js"
 
 export const recountTallies = (table: string) =>
-  !talliedTables.includes(table)
+  !isTalliedTable(table)
     ? Effect.void
     : Effect.scoped(
         Effect.gen(function* () {
           const session = yield* pgSession(table)
           yield* session.query("BEGIN")
-          for (const statement of pgRecountTallies(table as "messages" | "queries")) yield* session.query(statement)
+          for (const statement of recountStatements("postgres", table)) yield* session.query(statement)
           yield* session.query("COMMIT")
         }).pipe(
           Effect.catchTag("PgFailure", (failure) =>

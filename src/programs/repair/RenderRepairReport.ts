@@ -30,6 +30,14 @@ export const renderRepairText = (report: RepairReport): string => {
       : `  SQLite full-text index: ${report.fts.repaired ? "repaired (triggers recreated, index rebuilt)" : "NOT repaired"}`
   )
   for (const p of report.fts.problems) lines.push(`    - ${p}`)
+  const tallies = report.tallies
+  lines.push(
+    tallies.error !== undefined
+      ? `  Tallies: not checked: ${tallies.error}`
+      : tallies.recounted.length === 0
+        ? "  Tallies: match their rows"
+        : `  Tallies: ${tallies.drifted} differed from their rows; ${report.dryRun ? "to recount" : "recounted"}: ${tallies.recounted.join(", ")}`
+  )
   lines.push("  Rows:")
   for (const t of report.tables) {
     if (t.error !== undefined) {

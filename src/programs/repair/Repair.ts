@@ -6,11 +6,13 @@
  * 3. copy, table by table (parents first), every row verify would find missing or different, by key;
  *    rows only on the other side are deleted only with `deleteExtra`;
  * 4. record the rows the other side refuses as rejects (when a rejects path is given), so they stay listed;
- * 5. run verify again and include its report.
+ * 5. recount, on either database, the tallies that differ from their rows (RepairTallies);
+ * 6. run verify again and include its report.
  * Run it while writes are quiet. Each row is re-read from the primary just before it is copied, but a write that
  * commits and reaches the shadow in the moment between that read and the upsert is overwritten by the older row;
  * the final verify shows such a row, and running repair again fixes it.
  */
+import { repairTallies, type TallyRepairReport } from "./RepairTallies.js"
 import { type ConfigError, Effect } from "effect"
 import type { Backend } from "../../runtime/domain/Errors.js"
 import { type Table, tables } from "../../runtime/domain/Tables.js"
@@ -146,6 +148,12 @@ export const repair = (
           )
         : shadowBefore
 
+    const tallies = yield* repairTallies(db, dryRun).pipe(
+      Effect.catchAllCause((cause) =>
+        Effect.succeed<TallyRepairReport>({ drifted: 0, recounted: [], error: describeCause(cause) })
+      )
+    )
+
     const after = yield* verify(options)
     return {
       ok: after.ok,
@@ -155,6 +163,7 @@ export const repair = (
       shadow,
       fts,
       tables: tableReports,
+      tallies,
       unrepairable,
       rejectsRecorded,
       verify: after

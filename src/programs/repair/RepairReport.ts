@@ -2,6 +2,7 @@
 import type { Backend } from "../../runtime/domain/Errors.js"
 import type { ReplayFailure } from "../../runtime/modes/ShadowHealth.js"
 import type { VerifyReport } from "../verify/VerifyReport.js"
+import type { TallyRepairReport } from "./RepairTallies.js"
 
 /** What repair did to the shadow writes from the primary's outbox to the other database. */
 export interface ShadowRepairReport {
@@ -69,6 +70,7 @@ export interface RepairReport {
   readonly shadow: ShadowRepairReport
   readonly fts: FtsRepairReport
   readonly tables: ReadonlyArray<TableRepairReport>
+  readonly tallies: TallyRepairReport
   /**
    * Rows the other side refused that were not recorded rejects (the first few hundred); each is recorded as a
    * reject when a rejects path is given.

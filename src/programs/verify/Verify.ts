@@ -16,6 +16,7 @@ import { inspectPlans, queryPlanCheck } from "./checks/QueryPlanCheck.js"
 import { busiestUser, type Samples, sampleJsonb, sampleWords } from "./checks/Samples.js"
 import { schemaCheck } from "./checks/SchemaCheck.js"
 import { compareSearches, inspectSqliteFts, searchCheck } from "./checks/SearchCheck.js"
+import { inspectTallies, tallyCheck } from "./checks/TallyCheck.js"
 import { deadLetterCheck, failureRateCheck, outboxCheck, readShadowState } from "./checks/ShadowChecks.js"
 import { databases } from "./Databases.js"
 import { describeCause, describeError } from "./Describe.js"
@@ -109,10 +110,16 @@ export const verify = (
       )
     )
 
+    const tallies = yield* guard(
+      "tallies",
+      Effect.map(inspectTallies(db), (f) => tallyCheck(f, n))
+    )
+
     const checks = [
       schema,
       counts,
       content,
+      tallies,
       outbox,
       deadLetters,
       failureRate,

@@ -24,6 +24,7 @@ export type CheckName =
   | "jsonb"
   | "foreign-keys"
   | "query-plans"
+  | "tallies"
 
 export interface CheckResult {
   readonly name: CheckName
@@ -59,7 +60,8 @@ export const checkTitles: Readonly<Record<CheckName, string>> = {
   "full-text-search": "Full-text search returns the same ids on both databases",
   jsonb: "JSONB queries work (metadata->>'key')",
   "foreign-keys": "No foreign key violations",
-  "query-plans": "EXPLAIN: timeline and search queries use their indexes"
+  "query-plans": "EXPLAIN: timeline and search queries use their indexes",
+  tallies: "Counts kept as tallies match the rows"
 }
 
 export const check = (

@@ -5,6 +5,7 @@
  * (test/schema/MigrationSnapshots.test.ts compares these expectations with a migrated database).
  */
 import type { ColumnKind } from "../domain/Column.js"
+import type { Backend } from "../domain/Errors.js"
 import { ftsTriggers } from "./sqlite/0001_legacy_baseline.js"
 import { searchTokenizer } from "./sqlite/0004_search_tokenizer.js"
 
@@ -64,7 +65,10 @@ export const replicationTables: ReadonlyArray<string> = [
   "shadow_dead_letters"
 ]
 
-/** What PostgreSQL migration 10 tallies of each table: (dimension, key) as expressions over one of its rows `r`. */
+/**
+ * What the tally triggers keep of each table (PostgreSQL migration 10, SQLite migration 7): (dimension, key) as
+ * expressions over one of its rows `r`.
+ */
 const talliedDimensions = {
   messages: [
     ["'messages.channel_id'", "r.channel_id"],
@@ -74,19 +78,36 @@ const talliedDimensions = {
   queries: [["'queries.user_id'", "r.user_id"]]
 } as const
 
+export type TalliedTable = keyof typeof talliedDimensions
+
 /** The tables whose rows are tallied (`row_tallies`). */
-export const talliedTables: ReadonlyArray<string> = Object.keys(talliedDimensions)
+export const talliedTables: ReadonlyArray<TalliedTable> = ["messages", "queries"]
+
+export const isTalliedTable = (table: string): table is TalliedTable =>
+  (talliedTables as ReadonlyArray<string>).includes(table)
 
 /**
- * Counts the tallies of `table` again from its rows, as migration 10's triggers would have kept them: to run in
- * one transaction, which holds off other writers for the count (a write before it is counted, one after it adds
- * itself through the triggers). One scan of the table (a 1M-message table: about a second).
+ * `SELECT dimension, key, n`: the tallies of `table` counted from its rows. PostgreSQL in one scan of the table
+ * (LATERAL), SQLite in one scan per dimension (it has no LATERAL).
  */
-export const pgRecountTallies = (table: keyof typeof talliedDimensions): ReadonlyArray<string> => [
-  `LOCK TABLE ${table} IN SHARE MODE`,
-  `DELETE FROM row_tallies WHERE dimension LIKE '${table}.%'`,
-  `INSERT INTO row_tallies (dimension, key, n)
-   SELECT t.dimension, t.key, count(*) FROM ${table} AS r
-   CROSS JOIN LATERAL (VALUES ${talliedDimensions[table].map(([d, k]) => `(${d}, ${k})`).join(", ")}) AS t(dimension, key)
+export const countedTallies = (backend: Backend, table: TalliedTable): string => {
+  const dimensions = talliedDimensions[table]
+  return backend === "postgres"
+    ? `SELECT t.dimension, t.key, count(*) AS n FROM ${table} AS r
+   CROSS JOIN LATERAL (VALUES ${dimensions.map(([d, k]) => `(${d}, ${k})`).join(", ")}) AS t(dimension, key)
    WHERE t.key IS NOT NULL GROUP BY t.dimension, t.key`
+    : `SELECT dimension, key, count(*) AS n FROM (${dimensions
+        .map(([d, k]) => `SELECT ${d} AS dimension, ${k} AS key FROM ${table} AS r WHERE ${k} IS NOT NULL`)
+        .join(" UNION ALL ")}) GROUP BY dimension, key`
+}
+
+/**
+ * Counts the tallies of `table` again from its rows: to run in one transaction, which holds off other writers for
+ * the count (a write before it is counted, one after it adds itself through the triggers). PostgreSQL takes the
+ * lock explicitly; a SQLite transaction holds the file's write lock from its first write.
+ */
+export const recountTallies = (backend: Backend, table: TalliedTable): ReadonlyArray<string> => [
+  ...(backend === "postgres" ? [`LOCK TABLE ${table} IN SHARE MODE`] : []),
+  `DELETE FROM row_tallies WHERE dimension LIKE '${table}.%'`,
+  `INSERT INTO row_tallies (dimension, key, n) ${countedTallies(backend, table)}`
 ]
