@@ -283,6 +283,9 @@ const planOf = (
       const index = /USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1]
       if (index !== undefined) return [index]
       if (/USING INTEGER PRIMARY KEY/.test(detail)) return ["rowid"]
+      // A WITHOUT ROWID table (row_tallies) searched by its key.
+      const keyed = /^SEARCH (\w+) USING PRIMARY KEY/.exec(detail)?.[1]
+      if (keyed !== undefined) return [`${keyed} primary key`]
       if (/^SCAN \w+$/.test(detail)) return [`${detail.toLowerCase()} (no index)`]
       if (/TEMP B-TREE FOR (RIGHT PART OF |LAST TERM OF )?ORDER BY/.test(detail)) return ["sort"]
       return []
