@@ -29,7 +29,7 @@ import * as SqliteDatabase from "../src/runtime/layers/SqliteDatabase.js"
 import { PostgresStoreLive, SqliteStoreLive } from "../src/runtime/layers/StoreLayers.js"
 import { migrationsOf } from "../src/runtime/schema/runSchemaMigrations.js"
 import { PostgresStore, SqliteStore, type Store } from "../src/runtime/store/Store.js"
-import { generateLegacyDatabase } from "../src/testkit/LegacyDatabaseGenerator.js"
+import { cachedLegacyDatabase } from "./cached-legacy.js"
 
 const { values: flags } = parseArgs({
   options: {
@@ -75,11 +75,7 @@ const latestMigration = (backend: "sqlite" | "postgres") =>
 
 const legacyPath = async (messages: number) => {
   const file = path.join(dataDir, `read-bench-${messages}.db`)
-  if (!fs.existsSync(file)) {
-    log(`generating ${file} (${messages} messages, skewed)...`)
-    await Effect.runPromise(generateLegacyDatabase({ path: file, form: "full", messages, seed: 42, skewed: true }))
-  }
-  return file
+  return cachedLegacyDatabase(file, { form: "full", messages, seed: 42, skewed: true }, log)
 }
 
 const sqliteMigrated = (file: string) => {
