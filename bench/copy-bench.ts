@@ -512,6 +512,7 @@ main()
     process.exitCode = 1
   })
   .finally(() => {
+    // Only the bench's own files: the CLI is the package's build (dist/), which the bot, the tests and the other
+    // benches use too.
     fs.rmSync(work, { recursive: true, force: true })
-    if (flags.cli === undefined) fs.rmSync(omega, { force: true })
   })
