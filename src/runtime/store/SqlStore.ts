@@ -38,6 +38,7 @@ import { type DbRow, encodeRow, rowDecoder } from "./RowCodec.js"
 import { planSqliteSearch, searchCondition, type SqliteSearchForm } from "./SqliteSearchPlan.js"
 import type { ApplyOptions, DatabaseStore, DocumentFilter, NeedingAnalysisOptions } from "./Store.js"
 import { storeReplication } from "./StoreReplication.js"
+import { makeTransactor } from "./Transactions.js"
 import { messageTally, queryTally, type Tally } from "./Tallies.js"
 import { upsertOnId } from "./UpsertClause.js"
 
@@ -59,6 +60,7 @@ const messageColumns = Object.keys(messagesTable.columns)
 export const makeSqlStore = (backend: Backend) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const withTransaction = makeTransactor(sql)
     const isPg = backend === "postgres"
     const trueLiteral = isPg ? "TRUE" : "1"
 
@@ -169,7 +171,7 @@ export const makeSqlStore = (backend: Backend) =>
             insertRow(documentCollaboratorsTable, op.owner, asReplica)
           ).pipe(
             Effect.map((n) => applied(n, op)),
-            sql.withTransaction
+            withTransaction
           )
         case "UpdateDocument":
           return updateWhere(documentsTable, op.set, sql`id = ${op.id}`).pipe(Effect.map((n) => applied(n, op)))
@@ -180,7 +182,7 @@ export const makeSqlStore = (backend: Backend) =>
             sql<{ id: string }>`DELETE FROM documents WHERE id = ${op.id} RETURNING id`
           ).pipe(
             Effect.map((rows) => applied(rows.length, op)),
-            sql.withTransaction
+            withTransaction
           )
         case "UpsertCollaborator":
           return upsertCollaborator(op).pipe(
@@ -224,7 +226,7 @@ export const makeSqlStore = (backend: Backend) =>
           return Effect.gen(function* () {
             if (!(yield* exists(userProfilesTable, sql`user_id = ${op.row.user_id}`))) return applied(0, op)
             return applied(yield* insertRow(userAnalysisHistoryTable, op.row, asReplica), op)
-          }).pipe(sql.withTransaction)
+          }).pipe(withTransaction)
         case "UpsertRow": {
           const table = tableByName(op.table)
           if (table === undefined) {
