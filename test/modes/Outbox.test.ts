@@ -7,10 +7,10 @@
  */
 import { Migrator, SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Layer, Option, Random, Record } from "effect"
+import { Context, Duration, Effect, Layer, Option, Random, Record, Schema } from "effect"
 import * as Modes from "../../src/runtime/config/Mode.js"
 import type { Backend } from "../../src/runtime/domain/Errors.js"
-import type { WriteOp } from "../../src/runtime/domain/WriteOp.js"
+import { aggregateKey, WriteOp as WriteOpSchema, type WriteOp } from "../../src/runtime/domain/WriteOp.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { migrationsOf } from "../../src/runtime/schema/runSchemaMigrations.js"
 import { positionMoved } from "../../src/runtime/store/ReplicationLog.js"
@@ -135,6 +135,68 @@ describe("the outbox", () => {
       })
     )
   }
+
+  it.scopedLive("sqlite: a message or query insert records its own entry, which decodes to the op written", () =>
+    Effect.gen(function* () {
+      const dbs = yield* freshDatabases
+      const ctx = yield* Layer.build(dbs.layer)
+      const store = Context.get(ctx, SqliteStore)
+      const awkward = ['say "hi", {ok}', "back\\slash \\u0041", "naïve 日本 🚀\u2028", ""]
+      const ops: Array<WriteOp> = awkward.flatMap((text, i): Array<WriteOp> => [
+        {
+          _tag: "InsertMessage",
+          row: {
+            ...message(unique("captured")).row,
+            message_content: text,
+            tool_args: [text, { "k,}": i }],
+            tool_result: text,
+            metadata: { text, list: [null, 1.5, -0.25, true], nested: { deep: [text] } },
+            sentiment_analysis: i
+          }
+        },
+        {
+          _tag: "InsertQuery",
+          row: {
+            id: unique("query"),
+            timestamp: 1_700_000_000_000 + i,
+            user_id: "u",
+            username: text,
+            query_text: text,
+            translated_sql: null,
+            ai_summary: null,
+            query_result: i % 2 === 0 ? [{ value: text }] : JSON.stringify([{ value: text }]),
+            result_count: i,
+            error: null,
+            execution_time_ms: 12,
+            sentiment_analysis: null,
+            query_complexity: null,
+            user_satisfaction: null,
+            created_at: 1_700_000_000
+          }
+        }
+      ])
+      const recorded = yield* Effect.forEach(ops, (op) => store.applyRecorded(op, 0))
+      const entries = yield* store.outbox.read(0, 100)
+      expect(entries.map((e) => e.seq)).toEqual(recorded.map((r) => r.seq))
+      expect(entries.map((e) => e.payload)).toEqual(recorded.map((r) => r.payload))
+      // What an applier that did not see the write (after a restart, another process) decodes: the op itself.
+      const decode = Schema.decodeUnknownSync(Schema.parseJson(WriteOpSchema))
+      expect(entries.map((e) => decode(e.payload))).toEqual(ops)
+      expect(entries.map((e) => e.aggregateKey)).toEqual(ops.map(aggregateKey))
+
+      // A write that fails records nothing; an insert through another connection to the file (another process
+      // that does not shadow) records nothing either.
+      const failed = yield* Effect.either(store.applyRecorded(ops[0]!, 0))
+      expect(failed._tag).toBe("Left")
+      const other = yield* Layer.build(
+        SqliteStoreLive.pipe(
+          Layer.provide(SqliteDatabase.layer({ filename: dbs.sqliteFile, busyTimeoutMs: 5000, migrate: false }))
+        )
+      )
+      yield* Context.get(other, SqliteStore).apply(message(unique("elsewhere")))
+      expect(yield* store.outbox.read(0, 100)).toHaveLength(ops.length)
+    })
+  )
 
   it.scopedLive("the shadow's position moves compare-and-set; dead letters are kept per origin", () =>
     Effect.gen(function* () {

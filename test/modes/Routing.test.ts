@@ -7,6 +7,8 @@ import { Duration, Effect, Layer, Option } from "effect"
 import type { Message } from "../../src/runtime/domain/Message.js"
 import type { Mode } from "../../src/runtime/config/Mode.js"
 import * as Modes from "../../src/runtime/config/Mode.js"
+import * as SqliteDatabase from "../../src/runtime/layers/SqliteDatabase.js"
+import { SqliteStoreLive } from "../../src/runtime/layers/StoreLayers.js"
 import { ShadowHealth } from "../../src/runtime/modes/ShadowHealth.js"
 import { MessageService } from "../../src/runtime/services/MessageService.js"
 import { PostgresStore, SqliteStore } from "../../src/runtime/store/Store.js"
@@ -96,10 +98,19 @@ describe("modes route reads and writes", () => {
           expect(counts.sqlite["messages"]).toBe(expected.writesTo.sqlite ? 1 : 0)
           expect(counts.postgres["messages"]).toBe(expected.writesTo.postgres ? 1 : 0)
 
-          // Reads: plant one row in each database behind the services' back.
+          // Reads: plant one row in each database behind the services' back. On SQLite through a connection of its
+          // own, as another process would: this process's connection, when it shadows, records every message it
+          // inserts for the shadow (store/InsertCapture).
           const onlySqlite = unique("only-sqlite")
           const onlyPostgres = unique("only-postgres")
-          yield* sqlite.apply({ _tag: "InsertMessage", row: plantedMessage(onlySqlite) })
+          const behind = yield* Layer.build(
+            SqliteStoreLive.pipe(
+              Layer.provide(SqliteDatabase.layer({ filename: dbs.sqliteFile, busyTimeoutMs: 5000, migrate: false }))
+            )
+          )
+          yield* Effect.flatMap(Effect.provide(SqliteStore, behind), (store) =>
+            store.apply({ _tag: "InsertMessage", row: plantedMessage(onlySqlite) })
+          )
           yield* postgres.apply({ _tag: "InsertMessage", row: plantedMessage(onlyPostgres) })
           const seesSqlite = Option.isSome(yield* messages.getMessageById(onlySqlite))
           const seesPostgres = Option.isSome(yield* messages.getMessageById(onlyPostgres))

@@ -91,7 +91,10 @@ export interface DatabaseStore extends Store {
   /**
    * Applies `op` and, when it changed a row, records what a replica must apply (`AppliedWrite.replicate`) in the
    * outbox, committed together: the write a caller sees acknowledged is in the outbox too. `seq` is the entry's
-   * number (0: nothing changed, nothing recorded), `payload` its text.
+   * number (0: nothing changed, nothing recorded), `payload` its text. On better-sqlite3 the first message or
+   * query insert installs the triggers that record them (InsertCapture): from then on every message and query
+   * this store inserts is recorded, `apply` and `applyMany` included, so a store that records is used as a
+   * primary only.
    */
   readonly applyRecorded: (
     op: WriteOp,

@@ -10,9 +10,11 @@ import { type Backend, StoreError } from "../domain/Errors.js"
 import { messagesTable, queriesTable } from "../domain/Tables.js"
 import { type AppliedWrite, aggregateKey, type WriteOp } from "../domain/WriteOp.js"
 import { type BatchInsertOp, isBatchInsert, makeInsertMany } from "./BatchInserts.js"
+import { capturedEntryReturning, installInsertCapture } from "./InsertCapture.js"
 import { encodeRow } from "./RowCodec.js"
 import { encodeOp, makeSqlReplicationLog, outboxLockKey } from "./SqlReplicationLog.js"
 import type { ApplyOptions, DatabaseStore } from "./Store.js"
+import { makeTransactor } from "./Transactions.js"
 
 const isSqlError = (u: unknown): u is SqlError.SqlError => Predicate.isTagged(u, "SqlError")
 
@@ -50,11 +52,13 @@ export const storeReplication = (
       ? Effect.zipRight(sql.unsafe("COMMIT"), sql.unsafe("BEGIN IMMEDIATE"))
       : undefined
 
+  const withTransaction = makeTransactor(sql)
+
   const inTransaction =
     (takeLockFirst: boolean) =>
     <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError, R> =>
       Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
-        sql.withTransaction(
+        withTransaction(
           immediate === undefined || !takeLockFirst || open._tag === "Some"
             ? effect
             : Effect.zipRight(immediate, effect)
@@ -118,34 +122,83 @@ export const storeReplication = (
     )
   }
 
-  const applyRecorded = (op: WriteOp, recordedAt: number) => {
-    if (backend === "postgres" && (op._tag === "InsertMessage" || op._tag === "InsertQuery")) {
-      return pgInsertRecorded(op, recordedAt)
+  /**
+   * Even a first statement that writes reads a snapshot before it takes the lock, and finds it stale when another
+   * process committed in that moment (SQLITE_BUSY_SNAPSHOT, at once); a file another process is still setting up
+   * answers SQLITE_BUSY without waiting. Nothing was written either way: `body` runs again in a transaction turned
+   * immediate, after a short pause that lets the other process's event loop run too.
+   */
+  const retried = (first: Effect.Effect<RecordedWrite, StoreError>, body: Effect.Effect<RecordedWrite, StoreError>) =>
+    first.pipe(
+      Effect.catchIf(
+        (error) => error._tag === "StoreError" && isBusy(error.cause),
+        () =>
+          inTransaction(true)(body).pipe(
+            Effect.retry({
+              while: (error) => error._tag === "StoreError" && isBusy(error.cause),
+              schedule: Schedule.exponential(Duration.millis(10)).pipe(Schedule.intersect(Schedule.recurs(4)))
+            })
+          )
+      )
+    )
+
+  /**
+   * A message or query insert on better-sqlite3 as ONE statement: its trigger records the entry (InsertCapture),
+   * installed before the first such insert. Where the triggers cannot be installed, `none`: the entry is appended
+   * from here, as for any other write.
+   */
+  const capture =
+    backend === "sqlite" && SqliteClient.TypeId in sql
+      ? Effect.runSync(
+          Effect.cached(
+            installInsertCapture(sql).pipe(
+              Effect.as(true),
+              Effect.catchAll((error) =>
+                Effect.as(
+                  Effect.logWarning("outbox triggers not installed; entries appended by statement", error),
+                  false
+                )
+              )
+            )
+          )
+        )
+      : Effect.succeed(false)
+
+  const capturedInsert = (op: Extract<WriteOp, { _tag: "InsertMessage" | "InsertQuery" }>) => {
+    const table = op._tag === "InsertMessage" ? messagesTable : queriesTable
+    return sql<{
+      outbox_seq: number | null
+      outbox_payload: string | null
+    }>`INSERT INTO ${sql(table.name)} ${sql.insert(
+      encodeRow(table.columns, op.row, backend)
+    )} RETURNING ${sql.literal(capturedEntryReturning)}`.pipe(
+      Effect.map((rows): RecordedWrite => ({
+        applied: { rowsAffected: rows.length, replicate: op },
+        seq: Number(rows[0]?.outbox_seq ?? 0),
+        payload: rows[0]?.outbox_payload ?? ""
+      })),
+      Effect.mapError(storeError(`apply ${op._tag}`))
+    )
+  }
+
+  const applyRecorded = (op: WriteOp, recordedAt: number): Effect.Effect<RecordedWrite, StoreError> => {
+    if (op._tag === "InsertMessage" || op._tag === "InsertQuery") {
+      if (backend === "postgres") return pgInsertRecorded(op, recordedAt)
+      return Effect.flatMap(capture, (captured) =>
+        captured ? retried(capturedInsert(op), capturedInsert(op)) : recordedByStatement(op, recordedAt)
+      )
     }
+    return recordedByStatement(op, recordedAt)
+  }
+
+  const recordedByStatement = (op: WriteOp, recordedAt: number) => {
     const body = Effect.flatMap(apply(op), (applied) => {
       // A write that changed nothing has nothing to replicate.
       if (applied.rowsAffected === 0) return Effect.succeed({ applied, seq: 0, payload: "" })
       const payload = encodeOp(applied.replicate)
       return Effect.map(log.outbox.append(applied.replicate, recordedAt), (seq) => ({ applied, seq, payload }))
     })
-    // Even a first statement that writes reads a snapshot before it takes the lock, and finds it stale when another
-    // process committed in that moment (SQLITE_BUSY_SNAPSHOT, at once); a file another process is still setting up
-    // answers SQLITE_BUSY without waiting. Nothing was written either way: the transaction runs again, immediate,
-    // after a short pause that lets the other process's event loop run too.
-    const retried = (first: Effect.Effect<RecordedWrite, StoreError>) =>
-      first.pipe(
-        Effect.catchIf(
-          (error) => error._tag === "StoreError" && isBusy(error.cause),
-          () =>
-            inTransaction(true)(body).pipe(
-              Effect.retry({
-                while: (error) => error._tag === "StoreError" && isBusy(error.cause),
-                schedule: Schedule.exponential(Duration.millis(10)).pipe(Schedule.intersect(Schedule.recurs(4)))
-              })
-            )
-        )
-      )
-    return retried(inTransaction(!startsWithWrite(op))(body))
+    return retried(inTransaction(!startsWithWrite(op))(body), body)
   }
 
   const insertMany = makeInsertMany(sql, backend)
