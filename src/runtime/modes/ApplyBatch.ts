@@ -43,6 +43,8 @@ export interface BatchDeps {
   readonly known: (entry: OutboxEntry) => WriteOp | undefined
   /** Called before an attempt is repeated. */
   readonly onRetry: Effect.Effect<void>
+  /** Run beside the batch's inserts while the shadow works on them (the applier reads its next page). */
+  readonly alongside?: Effect.Effect<void> | undefined
 }
 
 export interface BatchOutcome {
@@ -56,13 +58,17 @@ export interface BatchOutcome {
 
 const decodePayload = Schema.decodeUnknownEither(Schema.parseJson(WriteOp))
 
+/** The op an entry's payload holds, or why it holds none. */
+export const decodeEntry = (entry: OutboxEntry): Either.Either<WriteOp, string> =>
+  Either.mapLeft(decodePayload(entry.payload), (e) => `undecodable payload: ${e.message}`)
+
 export const makeApplyBatch = (deps: BatchDeps) => {
   const { clock, origin, shadow } = deps
 
   const opOf = (entry: OutboxEntry): Either.Either<WriteOp, string> => {
     const known = deps.known(entry)
     if (known !== undefined) return Either.right(known)
-    return Either.mapLeft(decodePayload(entry.payload), (e) => `undecodable payload: ${e.message}`)
+    return decodeEntry(entry)
   }
 
   const letter = (entry: OutboxEntry, error: string): DeadLetter => ({
@@ -88,6 +94,7 @@ export const makeApplyBatch = (deps: BatchDeps) => {
         const inserts = decoded.flatMap(([, op]) =>
           Either.isRight(op) && singleWriteOperations.includes(op.right._tag) ? [op.right] : []
         )
+        if (deps.alongside !== undefined) yield* deps.alongside
         if (inserts.length > 0) yield* shadow.applyMany(inserts)
         let applied = inserts.length
         for (const [entry, op] of decoded) {
