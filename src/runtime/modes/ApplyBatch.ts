@@ -83,6 +83,15 @@ export const makeApplyBatch = (deps: BatchDeps) => {
   })
 
   /** One shadow transaction over the whole run; fails as a whole. */
+  /**
+   * better-sqlite3 runs each statement to its end on the event loop, so a SQLite shadow's batch is applied in
+   * short steps with a yield between them (the applier runs on the BackgroundScheduler: pending I/O, a PostgreSQL
+   * primary's answers to callers included, goes first). Measured with a PostgreSQL primary and writes back to back:
+   * the shadow added 50% to their p99 in one step per batch, 22-29% in steps. PostgreSQL is not waited for
+   * synchronously: one step.
+   */
+  const stepRows = shadow.backend === "sqlite" ? 32 : Number.MAX_SAFE_INTEGER
+  const betweenSteps = shadow.backend === "sqlite" ? Effect.yieldNow() : Effect.void
   const attempt = (from: number, entries: ReadonlyArray<OutboxEntry>, held: ReadonlySet<string>) =>
     shadow.transaction(
       Effect.gen(function* () {
@@ -95,7 +104,10 @@ export const makeApplyBatch = (deps: BatchDeps) => {
           Either.isRight(op) && singleWriteOperations.includes(op.right._tag) ? [op.right] : []
         )
         if (deps.alongside !== undefined) yield* deps.alongside
-        if (inserts.length > 0) yield* shadow.applyMany(inserts)
+        for (let i = 0; i < inserts.length; i += stepRows) {
+          yield* betweenSteps
+          yield* shadow.applyMany(inserts.length <= stepRows ? inserts : inserts.slice(i, i + stepRows))
+        }
         let applied = inserts.length
         for (const [entry, op] of decoded) {
           if (Either.isRight(op) && singleWriteOperations.includes(op.right._tag)) continue
@@ -108,6 +120,7 @@ export const makeApplyBatch = (deps: BatchDeps) => {
             dead.push(letter(entry, heldReason))
             continue
           }
+          yield* betweenSteps
           const result = yield* shadow.apply(op.right, { asReplica: true })
           if (result.rowsAffected > 0 || isDelete(op.right)) {
             applied++
@@ -117,6 +130,7 @@ export const makeApplyBatch = (deps: BatchDeps) => {
           if (holdsBack(entry.operation)) nextHeld.add(entry.aggregateKey)
         }
         if (dead.length > 0) yield* shadow.replica.recordDeadLetters(dead)
+        yield* betweenSteps
         return { to, applied, deadLettered: dead, held: nextHeld } satisfies BatchOutcome
       })
     )
