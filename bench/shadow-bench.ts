@@ -13,8 +13,8 @@
  * 2. Sustained: --sustained message writes/s reach the outbox of a SQLite primary (a tick's worth every 10 ms, in one
  *    primary statement: see `writePath`) for --sustained-seconds while the applier, in the same process, applies
  *    them to PostgreSQL; the outbox depth is sampled throughout: "no backlog" means it stays within a second's worth.
- * 3. Catch-up: PostgreSQL cut off (connections to its database terminated and refused) for --outage seconds while --outage-rate writes/s go on; then it
- *    is restored and the drain of the backlog is timed.
+ * 3. Catch-up: PostgreSQL cut off (connections to its database terminated and refused) for --outage seconds while
+ *    --outage-rate writes/s go on; then it is restored and the drain of the backlog is timed.
  * Each setup uses a fresh SQLite file and a fresh PostgreSQL database, dropped at the end.
  */
 import { Console, Duration, Effect, Layer, ManagedRuntime, Redacted } from "effect"
@@ -101,7 +101,7 @@ const freshDatabases = Effect.acquireRelease(
       connectTimeoutMs: 5000,
       migrate: true
     }
-    return { dir, name, sqlite, postgres, url: url.toString() }
+    return { dir, name, sqlite, postgres }
   }),
   ({ dir, name }) =>
     Effect.promise(async () => {
@@ -284,11 +284,11 @@ const message = (i: number): Message => ({
 })
 
 /**
- * SQLite primary and PostgreSQL shadow as `modeLayer` builds them, so that entries can be fed
- * to the outbox directly: `count` message writes as ONE multi-row insert, whose trigger records each in the outbox
- * in that statement (a tick's worth). One process cannot make 5,000 separate SQLite commits a second beside the applier on this machine (a
- * commit costs 0.2-0.4 ms); batching the primary side measures what is asked here, the shadow's rate, with the
- * applier still sharing the writer's event loop.
+ * SQLite primary and PostgreSQL shadow as `modeLayer` builds them, so that entries can be fed to the outbox
+ * directly: `count` message writes as ONE multi-row insert, whose trigger records each in the outbox in that
+ * statement (a tick's worth). One process cannot make 5,000 separate SQLite commits a second beside the applier on
+ * this machine (a commit costs 0.2-0.4 ms); batching the primary side measures what is asked here, the shadow's
+ * rate, with the applier still sharing the writer's event loop.
  */
 const writePath = Effect.gen(function* () {
   const dbs = yield* freshDatabases

@@ -144,8 +144,8 @@ export const storeReplication = (
 
   /**
    * A message or query insert on better-sqlite3 as ONE statement: its trigger records the entry (InsertCapture),
-   * installed before the first such insert. Where the triggers cannot be installed, `none`: the entry is appended
-   * from here, as for any other write.
+   * installed before the first such insert. Where the triggers cannot be installed (`capture` is false), the
+   * entry is appended from here, as for any other write.
    */
   const capture =
     backend === "sqlite" && SqliteClient.TypeId in sql
